@@ -1,0 +1,405 @@
+"""Command line of run.py: launch, ROS-style introspection (topic, node, param, graph, bag),
+doctor, benchmarks, and the dialogue tools (ask, chat, kb). Each command is a small function."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import sys
+import time
+from typing import Any
+
+import yaml
+
+from bus import log as buslog
+from bus import messages as m
+from bus.transport import BusAddress, Client
+
+DEFAULT_BUS = "127.0.0.1:7600"
+
+
+def _client(args, data: bool = False) -> Client:
+    c = Client(BusAddress.parse(args.bus), f"_cli/{os.getpid()}", data=data)
+    c.handshake(timeout_s=3.0)
+    return c
+
+
+def _print_table(rows: list[list[Any]], header: list[str]) -> None:
+    rows = [[str(c) for c in r] for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+
+
+def masked(value: Any) -> Any:
+    """Mask personal data in every string of a message before it is shown or recorded."""
+    from nodes.moderation.pii import mask
+    if isinstance(value, str):
+        return mask(value)[0]
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: masked(v) for k, v in value.items()}
+    return value
+
+
+def _show(msg: Any) -> dict:
+    out = {}
+    for k, v in vars(msg).items():
+        if hasattr(v, "shape") and hasattr(v, "dtype"):
+            out[k] = f"<array {v.dtype} {tuple(v.shape)}>"
+        elif isinstance(v, bytes):
+            out[k] = f"<{len(v)} bytes>"
+        else:
+            out[k] = masked(v)
+    return out
+
+
+# --- launch --------------------------------------------------------------------------------
+def cmd_launch(args) -> int:
+    from bus.graph import GraphError, load
+    from bus.launcher import Launcher
+    buslog.setup("launch")
+    overrides = {}
+    for item in args.overrides:
+        key, sep, value = item.partition(":=")
+        if not sep:
+            print(f"error: '{item}' is not NAME:=VALUE", file=sys.stderr)
+            return 2
+        overrides[key] = yaml.safe_load(value)
+    try:
+        graph = load(args.file, overrides)
+    except GraphError as e:
+        print(f"{args.file}: the graph is not valid ({len(e.problems)} problem(s)):\n{e}", file=sys.stderr)
+        return 2
+    if args.check:
+        print(f"{args.file}: ok ({len(graph.nodes)} nodes)")
+        return 0
+    from bus.broker import BrokerError
+    try:
+        return Launcher(graph, watch=args.watch, duration=args.duration).run()
+    except BrokerError as e:
+        logging.getLogger("launch").error("%s", e)
+        return 2
+
+
+# --- topic ---------------------------------------------------------------------------------
+def cmd_topic(args) -> int:
+    if args.action == "pub":
+        return _topic_pub(args)
+    c = _client(args, data=args.action != "list")
+    try:
+        if args.action == "list":
+            statuses = c.gather(1.2)
+            topics: dict[str, dict] = {}
+            for s in statuses:
+                for t, tag in s.outputs.items():
+                    topics.setdefault(t, {"type": tag, "pub": set(), "sub": set()})["pub"].add(s.node)
+            for s in statuses:
+                for t in s.inputs.values():
+                    topics.setdefault(t, {"type": "?", "pub": set(), "sub": set()})["sub"].add(s.node)
+            _print_table([[t, d["type"], ",".join(sorted(d["pub"])) or "-", ",".join(sorted(d["sub"])) or "-"]
+                          for t, d in sorted(topics.items())], ["topic", "type", "publishers", "subscribers"])
+            return 0
+        c.want(args.topic)
+        c.gather(0.3)
+        t0 = time.monotonic()
+        stamps, sizes, n = [], [], 0
+        last_print = t0
+        while True:
+            now = time.monotonic()
+            if args.duration and now - t0 > args.duration:
+                break
+            events = dict(c.poller.poll(100))
+            if c.ctl_sub in events:
+                while c.ctl_sub.poll(0):
+                    c.recv_ctl()
+            if c.data_sub in events:
+                while c.data_sub.poll(0):
+                    frames = c.data_sub.recv_multipart(copy=False)
+                    try:
+                        topic, h, msg = m.decode(frames)
+                    except m.BadMessage as e:
+                        print(f"(undecodable message: {e})")
+                        continue
+                    n += 1
+                    if args.action == "echo":
+                        print(json.dumps({"topic": topic, "type": h.type, "src": h.src, "seq": h.seq,
+                                          "trace": h.trace, "msg": _show(msg)}, ensure_ascii=False), flush=True)
+                        if args.count and n >= args.count:
+                            return 0
+                    stamps.append(time.monotonic())
+                    sizes.append(sum(len(f.buffer) for f in frames))
+            if args.action in ("hz", "bw") and time.monotonic() - last_print >= 1.0:
+                last_print = time.monotonic()
+                window = [i for i, t in enumerate(stamps) if last_print - t <= args.window]
+                if len(window) < 2:
+                    print(f"{args.topic}: no messages yet", flush=True)
+                    continue
+                ts = [stamps[i] for i in window]
+                gaps = [b - a for a, b in zip(ts, ts[1:])]
+                if args.action == "hz":
+                    rate = (len(ts) - 1) / (ts[-1] - ts[0])
+                    print(f"{args.topic}: average rate {rate:.2f} Hz  min {min(gaps)*1e3:.1f} ms  "
+                          f"max {max(gaps)*1e3:.1f} ms  std {statistics.pstdev(gaps)*1e3:.2f} ms  "
+                          f"window {len(ts)}", flush=True)
+                else:
+                    total = sum(sizes[i] for i in window)
+                    span = max(ts[-1] - ts[0], 1e-6)
+                    print(f"{args.topic}: {total / span / 1024:.1f} KiB/s  mean {total / len(ts):.0f} B  "
+                          f"window {len(ts)}", flush=True)
+        if args.action == "echo" and n == 0:
+            print(f"no message on {args.topic} within {args.duration} s", file=sys.stderr)
+            return 1
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        c.close()
+
+
+def _topic_pub(args) -> int:
+    from bus.publisher import Publisher
+    cls = m.REGISTRY.get(args.type)
+    if cls is None:
+        print(f"unknown message type '{args.type}' (types: {', '.join(sorted(m.REGISTRY))})", file=sys.stderr)
+        return 2
+    try:
+        msg = m.build(cls, yaml.safe_load(args.data) or {})
+    except (ValueError, yaml.YAMLError) as e:
+        print(f"bad message: {e}", file=sys.stderr)
+        return 2
+    with Publisher(BusAddress.parse(args.bus), {args.topic: cls.TAG}) as pub:
+        attached = pub.wait_for_consumers(timeout_s=3.0)
+        if not attached:
+            print(f"warning: no running node reads {args.topic}", file=sys.stderr)
+        for i in range(args.count):
+            pub.send(args.topic, msg)
+            if args.rate and i + 1 < args.count:
+                time.sleep(1.0 / args.rate)
+        print(f"published {args.count} {cls.TAG} message(s) on {args.topic}")
+    return 0
+
+
+# --- node / param ----------------------------------------------------------------------------
+def cmd_node(args) -> int:
+    c = _client(args)
+    try:
+        if args.action == "list":
+            statuses = {s.node: s for s in c.gather(1.2) if not s.node.startswith(("_", "launcher"))}
+            res = c.request("_ctl/launcher", "list", timeout_s=2)
+            procs = res.data if res.ok else {}
+            rows = []
+            for name in sorted(set(statuses) | set(procs)):
+                s, p = statuses.get(name), procs.get(name, {})
+                rows.append([name, s.state if s else p.get("state", "?"), s.pid if s else p.get("pid", "-"),
+                             (s.cls if s else p.get("cls", "")), f"{s.uptime:.0f}s" if s else "-",
+                             s.counters.get("rx", 0) if s else "-", s.counters.get("tx", 0) if s else "-",
+                             s.counters.get("dropped", 0) if s else "-", p.get("restarts", "-"),
+                             (s.reason if s else "")[:60]])
+            _print_table(rows, ["node", "state", "pid", "class", "up", "rx", "tx", "dropped", "restarts", "reason"])
+            return 0
+        if args.action == "info":
+            found = [s for s in c.gather(1.2) if s.node == args.name]
+            if not found:
+                print(f"no running node '{args.name}' (see `run.py node list`)", file=sys.stderr)
+                return 1
+            for s in found:
+                print(yaml.safe_dump({k: v for k, v in vars(s).items()}, allow_unicode=True, sort_keys=False))
+            return 0
+        op_args: dict = {"node": args.name}
+        if args.action == "swap":
+            op_args["cls"] = args.node
+            op_args["params"] = {k: yaml.safe_load(v) for k, _, v in (p.partition("=") for p in args.param)}
+        res = c.request("_ctl/launcher", args.action, op_args, timeout_s=90)
+        print(res.message)
+        return 0 if res.ok else 1
+    finally:
+        c.close()
+
+
+def cmd_param(args) -> int:
+    c = _client(args)
+    try:
+        if args.action == "get":
+            res = c.request(f"_ctl/{args.name}", "param_get", timeout_s=3)
+            if not res.ok:
+                print(res.message, file=sys.stderr)
+                return 1
+            data = res.data if not args.key else {args.key: res.data.get(args.key)}
+            print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).strip())
+            return 0
+        res = c.request(f"_ctl/{args.name}", "param_set", {"key": args.key, "value": yaml.safe_load(args.value)},
+                        timeout_s=3)
+        print(res.message, file=sys.stdout if res.ok else sys.stderr)
+        return 0 if res.ok else 1
+    finally:
+        c.close()
+
+
+# --- graph picture ---------------------------------------------------------------------------
+def cmd_graph(args) -> int:
+    from bus.graph import GraphError, load
+    from bus.graphviz import render, to_dot
+    if args.file:
+        try:
+            g = load(args.file)
+        except GraphError as e:
+            print(f"{args.file}: the graph is not valid:\n{e}", file=sys.stderr)
+            return 2
+        dot = to_dot(g.name, [(n.id, n.cls, n.inputs, list(n.outputs().values()), "declared") for n in g.nodes])
+    else:
+        c = _client(args)
+        try:
+            live = [s for s in c.gather(1.2) if not s.node.startswith(("_", "launcher"))]
+        finally:
+            c.close()
+        dot = to_dot("running graph", [(s.node, s.cls, s.inputs, list(s.outputs), s.state) for s in live])
+    print(render(dot, args.output))
+    return 0
+
+
+# --- bag ------------------------------------------------------------------------------------
+def cmd_bag(args) -> int:
+    from bus import bag
+    if args.action == "record":
+        c = _client(args, data=True)
+        try:
+            n = bag.record(c, args.output, args.topics, args.duration, args.count)
+        finally:
+            c.close()
+        print(f"recorded {n} message(s) to {args.output}")
+        return 0
+    if args.action == "info":
+        for topic, (n, tag, span) in sorted(bag.info(args.file).items()):
+            print(f"{topic}  {tag}  {n} message(s) over {span:.2f} s")
+        return 0
+    n = bag.play(BusAddress.parse(args.bus), args.file, args.rate, args.topics)
+    print(f"played {n} message(s) from {args.file}")
+    return 0
+
+
+# --- dispatch -------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="run.py", description="Silver AI counsellor kiosk: launch and inspect node graphs.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def bus_opt(sp):
+        sp.add_argument("--bus", default=DEFAULT_BUS, help="control-plane broker HOST:PORT (default %(default)s)")
+
+    lp = sub.add_parser("launch", help="start a graph from a YAML launch file")
+    lp.add_argument("file")
+    lp.add_argument("overrides", nargs="*", help="NAME:=VALUE launch args")
+    lp.add_argument("--watch", action="store_true", help="swap a node in when its source changes")
+    lp.add_argument("--duration", type=float, help="stop after this many seconds")
+    lp.add_argument("--check", action="store_true", help="validate the graph and exit")
+    lp.set_defaults(fn=cmd_launch)
+
+    tp = sub.add_parser("topic", help="list, echo, hz, bw, pub")
+    tsub = tp.add_subparsers(dest="action", required=True)
+    bus_opt(tsub.add_parser("list"))
+    for name in ("echo", "hz", "bw"):
+        sp = tsub.add_parser(name)
+        sp.add_argument("topic")
+        sp.add_argument("--duration", type=float, default=0 if name != "echo" else 0)
+        sp.add_argument("--window", type=float, default=5.0)
+        sp.add_argument("-n", "--count", type=int, default=0)
+        bus_opt(sp)
+    sp = tsub.add_parser("pub")
+    sp.add_argument("topic")
+    sp.add_argument("type", help="message type tag, e.g. text")
+    sp.add_argument("data", help="YAML mapping of fields, e.g. '{text: 안녕하세요}'")
+    sp.add_argument("--rate", type=float, default=0)
+    sp.add_argument("-n", "--count", type=int, default=1)
+    bus_opt(sp)
+    tp.set_defaults(fn=cmd_topic)
+
+    np_ = sub.add_parser("node", help="list, info, restart, stop, swap")
+    nsub = np_.add_subparsers(dest="action", required=True)
+    bus_opt(nsub.add_parser("list"))
+    for name in ("info", "restart", "stop", "swap"):
+        sp = nsub.add_parser(name)
+        sp.add_argument("name")
+        if name == "swap":
+            sp.add_argument("--node", help="replacement class package.module:Class (default: same)")
+            sp.add_argument("--param", action="append", default=[], help="k=v param override")
+        bus_opt(sp)
+    np_.set_defaults(fn=cmd_node)
+
+    pp = sub.add_parser("param", help="get or set a node's params live")
+    psub = pp.add_subparsers(dest="action", required=True)
+    sp = psub.add_parser("get")
+    sp.add_argument("name")
+    sp.add_argument("key", nargs="?")
+    bus_opt(sp)
+    sp = psub.add_parser("set")
+    sp.add_argument("name")
+    sp.add_argument("key")
+    sp.add_argument("value")
+    bus_opt(sp)
+    pp.set_defaults(fn=cmd_param)
+
+    gp = sub.add_parser("graph", help="draw a launch file's graph (or the running one)")
+    gp.add_argument("file", nargs="?")
+    gp.add_argument("-o", "--output", default="graph.svg", help=".svg, .png or .dot")
+    bus_opt(gp)
+    gp.set_defaults(fn=cmd_graph)
+
+    bp = sub.add_parser("bag", help="record topics to a file, play them back")
+    bsub = bp.add_subparsers(dest="action", required=True)
+    sp = bsub.add_parser("record")
+    sp.add_argument("topics", nargs="+")
+    sp.add_argument("-o", "--output", required=True)
+    sp.add_argument("--duration", type=float, default=0)
+    sp.add_argument("-n", "--count", type=int, default=0)
+    bus_opt(sp)
+    sp = bsub.add_parser("play")
+    sp.add_argument("file")
+    sp.add_argument("--rate", type=float, default=1.0, help="time scale: 2 plays twice as fast")
+    sp.add_argument("--topics", nargs="*")
+    bus_opt(sp)
+    sp = bsub.add_parser("info")
+    sp.add_argument("file")
+    bp.set_defaults(fn=cmd_bag)
+
+    dp = sub.add_parser("doctor", help="check this machine: packages, models, devices, ports")
+    dp.add_argument("--bus", default=DEFAULT_BUS)
+    dp.set_defaults(fn=lambda a: __import__("bus.doctor", fromlist=["main"]).main(a))
+
+    bench = sub.add_parser("bench", help="benchmarks: bus, moderation, dialogue")
+    bench.add_argument("what", choices=["bus", "moderation", "dialogue"])
+    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    bench.set_defaults(fn=cmd_bench)
+
+    for name in ("ask", "chat", "kb"):
+        sp = sub.add_parser(name, help=f"dialogue: {name}", add_help=False)
+        sp.add_argument("rest", nargs=argparse.REMAINDER)
+        sp.set_defaults(fn=cmd_dialogue, name=name)
+    return p
+
+
+def cmd_bench(args) -> int:
+    if args.what == "bus":
+        from bus.bench import main
+    elif args.what == "moderation":
+        from nodes.moderation.bench import main
+    else:
+        from nodes.dialogue.bench import main
+    return main(args.rest)
+
+
+def cmd_dialogue(args) -> int:
+    from nodes.dialogue import cli
+    return getattr(cli, f"{args.name}_main")(args.rest)
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except ConnectionError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2

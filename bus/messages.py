@@ -1,0 +1,388 @@
+"""Every message type on the kiosk bus, and how it travels.
+
+A message is a frozen-shape dataclass registered under a stable tag. On the wire it is a ZeroMQ
+multipart message:
+
+    frame 0   topic, UTF-8, followed by a NUL byte (so "a/b" never prefix-matches "a/bc")
+    frame 1   msgpack [tag, seq, src, inc, wall, mono, trace, body]
+    frame 2+  raw buffers of the numpy fields of body, in field order (zero-copy)
+
+`body` is a dict keyed by field name; numpy fields are replaced by msgpack ext type 1 holding
+[frame index, dtype, shape]. Encoding and decoding are derived from the dataclass fields, so the
+two can never drift, and decoding checks every field's type: a bad message raises `BadMessage`
+with a reason, never anything else.
+
+Topics: a data topic is "<producer node id>/<output name>". Control-plane topics start with "_".
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+import msgpack
+import numpy as np
+
+_ND_EXT = 1
+REGISTRY: dict[str, type] = {}
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+class BadMessage(ValueError):
+    """A frame set that is not a valid message; `reason` is a short counter key."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass
+class Header:
+    type: str
+    seq: int
+    src: str          # node id of the publisher
+    inc: str          # incarnation of that node (changes on every restart or swap)
+    wall: float       # time.time() at publish
+    mono: float       # time.monotonic() at publish (same clock across processes on one host)
+    trace: str        # turn / trace id, inherited from the message that caused this one
+
+
+def message(tag: str):
+    """Register a dataclass as a bus message under a stable wire tag."""
+    def wrap(cls):
+        cls = dataclass(cls)
+        if tag in REGISTRY:
+            raise ValueError(f"message tag {tag!r} registered twice")
+        cls.TAG = tag
+        REGISTRY[tag] = cls
+        return cls
+    return wrap
+
+
+def hints(cls) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+# --- type checking shared by messages and node params ---------------------------------------
+
+def type_error(value: Any, hint: Any) -> Optional[str]:
+    """None if `value` fits the annotation `hint`, else a short description of the mismatch."""
+    if hint is Any:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        if any(type_error(value, h) is None for h in typing.get_args(hint)):
+            return None
+        return f"expected {_name(hint)}, got {type(value).__name__}"
+    if origin is typing.Literal:
+        choices = typing.get_args(hint)
+        return None if value in choices else f"expected one of {list(choices)}, got {value!r}"
+    if hint is type(None):
+        return None if value is None else f"expected None, got {type(value).__name__}"
+    if hint is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif hint is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif origin in (list, tuple):
+        if not isinstance(value, (list, tuple)):
+            return f"expected a list, got {type(value).__name__}"
+        args = typing.get_args(hint)
+        if args:
+            for i, item in enumerate(value):
+                err = type_error(item, args[0])
+                if err:
+                    return f"item {i}: {err}"
+        return None
+    elif origin is dict:
+        if not isinstance(value, dict):
+            return f"expected a mapping, got {type(value).__name__}"
+        args = typing.get_args(hint)
+        if args:
+            for k, v in value.items():
+                err = type_error(k, args[0]) or type_error(v, args[1])
+                if err:
+                    return f"key {k!r}: {err}"
+        return None
+    elif hint is np.ndarray:
+        ok = isinstance(value, np.ndarray)
+    else:
+        ok = isinstance(value, hint)
+    return None if ok else f"expected {_name(hint)}, got {type(value).__name__}"
+
+
+def _name(hint: Any) -> str:
+    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
+
+
+# --- wire format ------------------------------------------------------------------------------
+
+def encode(topic: str, msg: Any, src: str, inc: str, seq: int, trace: str = "") -> list:
+    """Frames for one message. numpy arrays become separate zero-copy frames."""
+    buffers: list = []
+
+    def default(obj):
+        if isinstance(obj, np.ndarray):
+            arr = np.ascontiguousarray(obj)
+            buffers.append(arr)
+            return msgpack.ExtType(_ND_EXT, msgpack.packb([len(buffers) - 1, arr.dtype.str, arr.shape]))
+        raise TypeError(f"cannot encode {type(obj).__name__}")
+
+    body = {f.name: getattr(msg, f.name) for f in dataclasses.fields(msg)}
+    head = msgpack.packb([msg.TAG, seq, src, inc, time.time(), time.monotonic(), trace, body],
+                         default=default, use_bin_type=True)
+    return [topic.encode() + b"\0", head, *buffers]
+
+
+def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
+    """(topic, header, message) from raw frames (bytes, memoryview or zmq.Frame)."""
+    raw = [f.buffer if hasattr(f, "buffer") else f for f in frames]
+    if len(raw) < 2:
+        raise BadMessage("short", f"{len(raw)} frame(s)")
+    size = sum(len(memoryview(r).cast("B")) for r in raw)
+    if size > max_bytes:
+        raise BadMessage("oversized", f"{size} bytes > limit {max_bytes}")
+    topic_b = bytes(raw[0])
+    if not topic_b.endswith(b"\0"):
+        raise BadMessage("bad_topic", "topic frame lacks NUL terminator")
+    try:
+        topic = topic_b[:-1].decode()
+        refs: list = []
+
+        def ext_hook(code, data):
+            if code != _ND_EXT:
+                raise BadMessage("bad_field", f"unknown ext type {code}")
+            ref = _NdRef(*msgpack.unpackb(data))
+            refs.append(ref)
+            return ref
+
+        head = msgpack.unpackb(raw[1], ext_hook=ext_hook, raw=False, strict_map_key=True)
+    except BadMessage:
+        raise
+    except Exception as e:  # msgpack raises a zoo of types on garbage
+        raise BadMessage("undecodable", f"{type(e).__name__}: {e}") from None
+    if not (isinstance(head, list) and len(head) == 8):
+        raise BadMessage("bad_header", "not an 8-item list")
+    tag, seq, src, inc, wall, mono, trace, body = head
+    header_err = (type_error(tag, str) or type_error(seq, int) or type_error(src, str)
+                  or type_error(inc, str) or type_error(wall, float) or type_error(mono, float)
+                  or type_error(trace, str))
+    if header_err:
+        raise BadMessage("bad_header", header_err)
+    cls = REGISTRY.get(tag)
+    if cls is None:
+        raise BadMessage("unknown_type", repr(tag)[:80])
+    if not isinstance(body, dict):
+        raise BadMessage("bad_body", "body is not a mapping")
+    for ref in refs:
+        ref.resolve(raw)
+    body = {k: (v.array if isinstance(v, _NdRef) else v) for k, v in body.items()}
+    msg = build(cls, body, BadMessage)
+    return topic, Header(tag, seq, src, inc, wall, mono, trace), msg
+
+
+def build(cls, values: dict, error=ValueError):
+    """Instantiate a dataclass from a mapping, checking names and types of every field."""
+    hint = hints(cls)
+    unknown = set(values) - set(hint)
+    if unknown:
+        raise error("bad_field", f"{cls.__name__}: unknown field(s) {sorted(unknown)}")
+    for f in dataclasses.fields(cls):
+        if f.name not in values:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise error("bad_field", f"{cls.__name__}.{f.name} is missing")
+            continue
+        err = type_error(values[f.name], hint[f.name])
+        if err:
+            raise error("bad_field", f"{cls.__name__}.{f.name}: {err}")
+    return cls(**values)
+
+
+class _NdRef:
+    def __init__(self, index, dtype, shape):
+        self.index, self.dtype, self.shape, self.array = index, dtype, shape, None
+
+    def resolve(self, raw):
+        try:
+            dtype = np.dtype(self.dtype)
+            if dtype.hasobject:
+                raise TypeError("object arrays are not allowed")
+            shape = tuple(int(s) for s in self.shape)
+            self.array = np.frombuffer(raw[2 + int(self.index)], dtype=dtype).reshape(shape)
+        except Exception as e:
+            raise BadMessage("bad_array", f"{type(e).__name__}: {e}") from None
+
+
+def new_trace() -> str:
+    return os.urandom(6).hex()
+
+
+# ============================================================================================
+# Message types. Each says who publishes it and who consumes it.
+# ============================================================================================
+
+# --- control plane (travels through the broker; never queued behind bulk data) ---------------
+
+@message("node_status")
+class NodeStatus:
+    """Heartbeat of every node, ~2 Hz and on every change. Topic `_sys/status`.
+    Consumed by every node (discovery of data endpoints), the launcher (liveness, handover) and
+    the CLI (node list/info, topic list)."""
+    node: str
+    inc: str
+    cls: str
+    pid: int
+    host: str
+    state: str                 # starting | standby | ok | degraded | error | stopping | stopped
+    reason: str = ""
+    endpoint: str = ""         # where its data XPUB is bound
+    outputs: dict[str, str] = field(default_factory=dict)   # topic -> message tag
+    inputs: dict[str, str] = field(default_factory=dict)    # input name -> topic
+    subscribers: list[str] = field(default_factory=list)    # "node/inc" of attached consumers
+    ready: bool = False        # all live producers of its inputs have seen its subscriptions
+    counters: dict[str, int] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    uptime: float = 0.0
+
+
+@message("command")
+class Command:
+    """A request to one node (`_ctl/<node>` or `_ctl/<node>/<inc>`), to all (`_ctl/all`) or to the
+    launcher (`_ctl/launcher`). Published by the CLI, the launcher and nodes during a handover.
+    ops: param_set, handover, activate, stop, ping; launcher: restart, stop, swap, list."""
+    op: str
+    args: dict[str, Any] = field(default_factory=dict)
+    req_id: str = ""
+
+
+@message("command_result")
+class CommandResult:
+    """Answer to a Command with a req_id, on `_sys/result/<req_id>`."""
+    req_id: str
+    ok: bool
+    message: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@message("node_event")
+class NodeEvent:
+    """Something an operator should see: a handler error, a restart, a drop burst.
+    Topic `_sys/event`; the launcher logs them."""
+    node: str
+    level: str                 # info | warning | error
+    kind: str                  # handler_error | restart | gave_up | dropped | swap ...
+    text: str
+
+
+@message("interrupt")
+class Interrupt:
+    """Barge-in: stop speaking/rendering the current turn now. Topic `_int`, control plane, so
+    it overtakes queued audio. Published by whoever detects it (VAD, dialogue, CLI)."""
+    reason: str
+    trace: str = ""
+
+
+# --- data plane ------------------------------------------------------------------------------
+
+@message("text")
+class Text:
+    """Free text (demo graphs, CLI `topic pub`)."""
+    text: str
+
+
+@message("tick")
+class Tick:
+    """A counter; demo and test graphs. Published by nodes.demo.Ticker."""
+    n: int
+    text: str = ""
+
+
+@message("bench_blob")
+class BenchBlob:
+    """Benchmark payload: `t` is the sender's time.perf_counter() (system-wide on Linux)."""
+    n: int
+    t: float
+    data: bytes = b""
+    image: Optional[np.ndarray] = None
+
+
+@message("audio_chunk")
+class AudioChunk:
+    """PCM audio. Published by the microphone (capture) and TTS (speech); consumed by VAD/STT,
+    the lip-sync renderer and the speaker."""
+    pcm: np.ndarray            # int16, shape (frames, channels)
+    rate: int
+    start: float = 0.0         # seconds since the start of the stream / utterance
+    final: bool = False        # last chunk of an utterance
+
+
+@message("transcript")
+class Transcript:
+    """What the senior said. Published by STT, consumed by moderation only (it is unmasked)."""
+    text: str
+    confidence: float = 1.0
+    final: bool = True
+    lang: str = "ko"
+    audio_sec: float = 0.0
+    session: str = ""
+
+
+@message("moderated")
+class Moderated:
+    """Moderation verdict on one utterance; `text` is already masked. Published by moderation,
+    consumed by dialogue and the display. Every downstream node sees only masked text."""
+    text: str
+    label: str                 # allow | abuse | crisis
+    categories: list[str] = field(default_factory=list)
+    hotline: Optional[str] = None
+    pii: list[str] = field(default_factory=list)
+    spans: list[dict[str, Any]] = field(default_factory=list)   # {start, end, category, text}
+    score: float = 0.0
+    stt_confidence: float = 1.0
+    session: str = ""
+
+
+@message("staff_alert")
+class StaffAlert:
+    """Call a person now (crisis, or the senior asked for staff). Published by moderation and
+    dialogue; consumed by the staff pager / operator console."""
+    reason: str                # crisis | staff_call
+    category: str = ""
+    hotline: Optional[str] = None
+    text: str = ""             # masked
+    session: str = ""
+
+
+@message("reply")
+class Reply:
+    """What the counsellor says and shows. Published by dialogue; consumed by TTS and display."""
+    kind: str                  # answer | clarify | ood | escalate | crisis | abuse | smalltalk
+    text: str                  # spoken, exactly
+    topic: Optional[str] = None
+    title: str = ""
+    detail: str = ""           # on-screen detail (big subtitles)
+    sources: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    hotline: Optional[str] = None
+    rate: float = 1.0          # speaking rate; < 1 means slower
+    session: str = ""
+
+
+@message("presence")
+class Presence:
+    """Someone is (or is no longer) in front of the kiosk. Published by the camera node."""
+    present: bool
+    faces: int = 0
+    session: str = ""
+
+
+@message("video_frame")
+class VideoFrame:
+    """An RGB frame (camera in, talking head out)."""
+    image: np.ndarray          # uint8, shape (h, w, 3)
+    index: int = 0

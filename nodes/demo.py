@@ -1,0 +1,103 @@
+"""Small nodes for the demo graph, tests and benchmarks.
+
+Ticker  -> tick (Tick)                   counts at rate_hz
+Relay   tick (Tick) -> tick (Tick)       passes ticks on (the node swapped in tests)
+Upper   text (Text) -> text (Text)       upper-cases
+Say     tick (Tick) -> text (Text)       turns ticks into Korean sentences
+Sink    tick (Tick)                      logs ticks; with `record`, appends "n inc" lines to a file
+Printer text (Text)                      logs text
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bus.messages import Text, Tick
+from bus.node import Node
+
+
+class Ticker(Node):
+    outputs = {"tick": Tick}
+
+    @dataclass
+    class Params:
+        rate_hz: float = 2.0
+        count: int = 0          # stop counting after this many (0 = forever)
+
+    def setup(self):
+        self.n = 0
+        self.every(1.0 / self.params.rate_hz, self.tick)
+
+    def tick(self):
+        if self.params.count and self.n >= self.params.count:
+            return
+        self.n += 1
+        self.publish("tick", Tick(self.n, f"tick {self.n}"))
+
+
+class Relay(Node):
+    inputs = {"tick": Tick}
+    outputs = {"tick": Tick}
+
+    @dataclass
+    class Params:
+        label: str = ""
+
+    def on_tick(self, msg: Tick):
+        self.publish("tick", Tick(msg.n, self.params.label or msg.text))
+
+
+class Say(Node):
+    inputs = {"tick": Tick}
+    outputs = {"text": Text}
+
+    @dataclass
+    class Params:
+        every: int = 1
+
+    def on_tick(self, msg: Tick):
+        if msg.n % self.params.every == 0:
+            self.publish("text", Text(f"안녕하세요. {msg.n}번째 인사입니다."))
+
+
+class Upper(Node):
+    inputs = {"text": Text}
+    outputs = {"text": Text}
+
+    @dataclass
+    class Params:
+        suffix: str = ""
+
+    def on_text(self, msg: Text):
+        self.publish("text", Text(msg.text.upper() + self.params.suffix))
+
+
+class Sink(Node):
+    inputs = {"tick": Tick}
+
+    @dataclass
+    class Params:
+        record: str = ""        # file to append "n src inc" lines to (tests)
+
+    def setup(self):
+        self.out = open(self.params.record, "a", buffering=1) if self.params.record else None
+
+    def on_tick(self, msg: Tick):
+        if self.out:
+            self.out.write(f"{msg.n} {self.header.src} {self.header.inc}\n")
+        else:
+            self.log.info("tick %d (%s)", msg.n, msg.text)
+
+    def teardown(self):
+        if self.out:
+            self.out.close()
+
+
+class Printer(Node):
+    inputs = {"text": Text}
+
+    @dataclass
+    class Params:
+        pass
+
+    def on_text(self, msg: Text):
+        self.log.info("%s", msg.text)
