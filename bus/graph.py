@@ -104,7 +104,7 @@ class Graph:
         return {"id": n.id, "cls": n.cls, "params": n.params, "inputs": n.inputs,
                 "consumers": self.consumers(n.id), "bus": str(self.bus), "inc": inc,
                 "standby": standby, "transport": self.transport, "max_bytes": self.max_bytes,
-                "where": n.where, "log_level": n.log_level, "hwm": n.hwm}
+                "where": n.where, "log_level": n.log_level, "hwm": n.hwm, "parent_pid": os.getpid()}
 
     def start_order(self) -> list[NodeSpec]:
         """Consumers before producers, so first messages find their readers (cycles tolerated)."""

@@ -73,47 +73,65 @@ def hints(cls) -> dict[str, Any]:
 
 def type_error(value: Any, hint: Any) -> Optional[str]:
     """None if `value` fits the annotation `hint`, else a short description of the mismatch."""
+    check = _CHECKERS.get(hint)
+    if check is None:
+        check = _CHECKERS[hint] = _compile(hint)
+    return check(value)
+
+
+_CHECKERS: dict[Any, Any] = {}
+
+
+def _compile(hint: Any):
+    """A fast checker for one annotation, built once (decoding is on the hot path)."""
     if hint is Any:
-        return None
+        return lambda v: None
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):
-        if any(type_error(value, h) is None for h in typing.get_args(hint)):
-            return None
-        return f"expected {_name(hint)}, got {type(value).__name__}"
+        subs = [_compile(h) for h in typing.get_args(hint)]
+        if len(subs) == 2 and type(None) in typing.get_args(hint):
+            other = subs[0] if typing.get_args(hint)[1] is type(None) else subs[1]
+            return lambda v: None if v is None else other(v)
+        msg = f"expected {_name(hint)}"
+        return lambda v: None if any(c(v) is None for c in subs) else f"{msg}, got {type(v).__name__}"
     if origin is typing.Literal:
         choices = typing.get_args(hint)
-        return None if value in choices else f"expected one of {list(choices)}, got {value!r}"
+        return lambda v: None if v in choices else f"expected one of {list(choices)}, got {v!r}"
     if hint is type(None):
-        return None if value is None else f"expected None, got {type(value).__name__}"
+        return lambda v: None if v is None else f"expected None, got {type(v).__name__}"
     if hint is float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    elif hint is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    elif origin in (list, tuple):
-        if not isinstance(value, (list, tuple)):
-            return f"expected a list, got {type(value).__name__}"
+        return lambda v: None if type(v) in (float, int) else f"expected float, got {type(v).__name__}"
+    if hint is int:
+        return lambda v: None if type(v) is int else f"expected int, got {type(v).__name__}"
+    if hint in (str, bytes, bool):
+        return lambda v: None if type(v) is hint else f"expected {hint.__name__}, got {type(v).__name__}"
+    if origin in (list, tuple):
         args = typing.get_args(hint)
-        if args:
-            for i, item in enumerate(value):
-                err = type_error(item, args[0])
+        item = _compile(args[0]) if args else (lambda v: None)
+
+        def check_list(v):
+            if not isinstance(v, (list, tuple)):
+                return f"expected a list, got {type(v).__name__}"
+            for i, x in enumerate(v):
+                err = item(x)
                 if err:
                     return f"item {i}: {err}"
-        return None
-    elif origin is dict:
-        if not isinstance(value, dict):
-            return f"expected a mapping, got {type(value).__name__}"
+            return None
+        return check_list
+    if origin is dict:
         args = typing.get_args(hint)
-        if args:
-            for k, v in value.items():
-                err = type_error(k, args[0]) or type_error(v, args[1])
+        kc, vc = (_compile(args[0]), _compile(args[1])) if args else (lambda v: None, lambda v: None)
+
+        def check_dict(v):
+            if not isinstance(v, dict):
+                return f"expected a mapping, got {type(v).__name__}"
+            for k, x in v.items():
+                err = kc(k) or vc(x)
                 if err:
                     return f"key {k!r}: {err}"
-        return None
-    elif hint is np.ndarray:
-        ok = isinstance(value, np.ndarray)
-    else:
-        ok = isinstance(value, hint)
-    return None if ok else f"expected {_name(hint)}, got {type(value).__name__}"
+            return None
+        return check_dict
+    return lambda v: None if isinstance(v, hint) else f"expected {_name(hint)}, got {type(v).__name__}"
 
 
 def _name(hint: Any) -> str:
@@ -144,7 +162,7 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
     raw = [f.buffer if hasattr(f, "buffer") else f for f in frames]
     if len(raw) < 2:
         raise BadMessage("short", f"{len(raw)} frame(s)")
-    size = sum(len(memoryview(r).cast("B")) for r in raw)
+    size = sum(r.nbytes if type(r) is memoryview else len(r) for r in raw)
     if size > max_bytes:
         raise BadMessage("oversized", f"{size} bytes > limit {max_bytes}")
     topic_b = bytes(raw[0])
@@ -169,11 +187,9 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
     if not (isinstance(head, list) and len(head) == 8):
         raise BadMessage("bad_header", "not an 8-item list")
     tag, seq, src, inc, wall, mono, trace, body = head
-    header_err = (type_error(tag, str) or type_error(seq, int) or type_error(src, str)
-                  or type_error(inc, str) or type_error(wall, float) or type_error(mono, float)
-                  or type_error(trace, str))
-    if header_err:
-        raise BadMessage("bad_header", header_err)
+    if not (type(tag) is str and type(seq) is int and type(src) is str and type(inc) is str
+            and type(wall) is float and type(mono) is float and type(trace) is str):
+        raise BadMessage("bad_header", "header fields have wrong types")
     cls = REGISTRY.get(tag)
     if cls is None:
         raise BadMessage("unknown_type", repr(tag)[:80])
@@ -181,26 +197,34 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
         raise BadMessage("bad_body", "body is not a mapping")
     for ref in refs:
         ref.resolve(raw)
-    body = {k: (v.array if isinstance(v, _NdRef) else v) for k, v in body.items()}
+    if refs:
+        body = {k: (v.array if isinstance(v, _NdRef) else v) for k, v in body.items()}
     msg = build(cls, body, BadMessage)
     return topic, Header(tag, seq, src, inc, wall, mono, trace), msg
 
 
 def build(cls, values: dict, error=ValueError):
     """Instantiate a dataclass from a mapping, checking names and types of every field."""
-    hint = hints(cls)
-    unknown = set(values) - set(hint)
-    if unknown:
-        raise error("bad_field", f"{cls.__name__}: unknown field(s) {sorted(unknown)}")
-    for f in dataclasses.fields(cls):
-        if f.name not in values:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise error("bad_field", f"{cls.__name__}.{f.name} is missing")
+    spec = _FIELDS.get(cls)
+    if spec is None:
+        hint = hints(cls)
+        spec = _FIELDS[cls] = [(f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+                                _compile(hint[f.name])) for f in dataclasses.fields(cls)]
+    if len(values) > len(spec) or not values.keys() <= {n for n, _, _ in spec}:
+        unknown = sorted(set(values) - {n for n, _, _ in spec})
+        raise error("bad_field", f"{cls.__name__}: unknown field(s) {unknown}")
+    for name, required, check in spec:
+        if name not in values:
+            if required:
+                raise error("bad_field", f"{cls.__name__}.{name} is missing")
             continue
-        err = type_error(values[f.name], hint[f.name])
+        err = check(values[name])
         if err:
-            raise error("bad_field", f"{cls.__name__}.{f.name}: {err}")
+            raise error("bad_field", f"{cls.__name__}.{name}: {err}")
     return cls(**values)
+
+
+_FIELDS: dict[type, list] = {}
 
 
 class _NdRef:

@@ -12,7 +12,6 @@ the new one replays its buffer past those and goes live. Nothing lost, nothing t
 from __future__ import annotations
 
 import collections
-import ctypes
 import itertools
 import json
 import logging
@@ -99,6 +98,7 @@ class Runtime:
         self.local_interrupts: collections.deque = collections.deque()
         self.last_status = 0.0
         self.started = time.monotonic()
+        self.parent = int(spec.get("parent_pid", 0))   # stop when the launcher dies
         self.node = self.cls(self.id, params, self)
 
     # --- Port: what the node may call -------------------------------------------------------
@@ -226,6 +226,9 @@ class Runtime:
             if self.retire_to is not None and (self.work.unfinished_tasks == 0 or now > self.retire_deadline):
                 self._finish_handover()
             if now - self.last_status >= HEARTBEAT_S:
+                if self.parent and os.getppid() != self.parent:
+                    log.error("the launcher (pid %d) is gone: stopping", self.parent)
+                    break
                 self.client.expire()
                 self._status()
         return self._shutdown()
@@ -437,18 +440,9 @@ class Runtime:
                 pass
 
 
-def _die_with_parent() -> None:
-    try:
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
 def main(argv: list[str]) -> int:
     spec = json.loads(argv[0])
     buslog.setup(spec["id"], spec.get("log_level", "INFO"))
-    if spec.get("die_with_parent", True):
-        _die_with_parent()
     try:
         runtime = Runtime(spec)
     except (ImportError, ParamError, TypeError, ConnectionError) as e:

@@ -1,0 +1,272 @@
+"""`python run.py bench bus [--json]`: the project's bus against raw pyzmq, in one run.
+
+Each phase runs a fresh sender and receiver process pair, first with raw pyzmq PUB/SUB over ipc
+(baseline), then as two real node processes on the bus (runtime, discovery, encoding, checks).
+One-way latency uses time.perf_counter(), which is CLOCK_MONOTONIC and so shared by processes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import zmq
+
+from bus.messages import BenchBlob
+from bus.node import Node
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FRAME_SHAPE = (480, 640, 3)
+PHASES = [  # name, mode, payload bytes, count, interval s
+    ("lat_64B", "latency", 64, 3000, 0.001),
+    ("lat_4KB", "latency", 4096, 3000, 0.001),
+    ("lat_frame", "latency", -1, 400, 0.005),
+    ("throughput_64B", "blast", 64, 100_000, 0.0),
+    ("frames", "blast", -1, 1500, 0.0),
+]
+
+
+# --- the bus side: two real nodes -----------------------------------------------------------
+class BenchSource(Node):
+    outputs = {"blob": BenchBlob}
+
+    @dataclass
+    class Params:
+        mode: str = "latency"
+        size: int = 64
+        count: int = 1000
+        interval_s: float = 0.001
+        delay_s: float = 1.0
+
+    def setup(self):
+        self.n = 0
+        self.image = np.random.randint(0, 255, FRAME_SHAPE, dtype=np.uint8)
+        self.data = bytes(max(0, self.params.size - 24))
+        self.started = False
+        self.every(self.params.delay_s, self.begin)
+
+    def begin(self):
+        if self.started:
+            return
+        self.started = True
+        if self.params.mode == "latency":
+            self.every(self.params.interval_s, self.send_one)
+        else:
+            self.every(0.0005, self.burst)
+
+    def _blob(self):
+        self.n += 1
+        if self.params.size < 0:
+            return BenchBlob(self.n, time.perf_counter(), image=self.image)
+        return BenchBlob(self.n, time.perf_counter(), data=self.data)
+
+    def send_one(self):
+        if self.n < self.params.count:
+            self.publish("blob", self._blob())
+
+    def burst(self):
+        for _ in range(200 if self.params.size >= 0 else 4):
+            if self.n >= self.params.count:
+                return
+            self.publish("blob", self._blob())
+
+
+class BenchSink(Node):
+    inputs = {"blob": BenchBlob}
+
+    @dataclass
+    class Params:
+        count: int = 1000
+        out: str = ""
+
+    def setup(self):
+        self.lat, self.first, self.last = [], 0.0, 0.0
+        self.every(0.2, self.check)
+
+    def on_blob(self, msg: BenchBlob):
+        now = time.perf_counter()
+        if not self.lat:
+            self.first = now
+        self.last = now
+        self.lat.append(now - msg.t)
+
+    def check(self):
+        if self.lat and (len(self.lat) >= self.params.count or time.perf_counter() - self.last > 2.0):
+            _write(self.params.out, self.lat, self.first, self.last)
+            self.lat = []
+
+
+def _write(path: str, lat: list, first: float, last: float) -> None:
+    with open(path + ".tmp", "w") as f:
+        json.dump({"lat": lat, "first": first, "last": last}, f)
+    os.replace(path + ".tmp", path)
+
+
+# --- the raw baseline ------------------------------------------------------------------------
+def raw_send(ep: str, mode: str, size: int, count: int, interval: float) -> None:
+    ctx = zmq.Context()
+    pub = ctx.socket(zmq.PUB)
+    pub.setsockopt(zmq.SNDHWM, 1000)
+    pub.bind(ep)
+    time.sleep(1.0)  # slow joiner
+    image = np.random.randint(0, 255, FRAME_SHAPE, dtype=np.uint8)
+    pad = bytes(max(0, size - 8))
+    next_t = time.perf_counter()
+    for _ in range(count):
+        if mode == "latency":
+            while time.perf_counter() < next_t:
+                time.sleep(max(0.0, next_t - time.perf_counter() - 0.0002))
+            next_t += interval
+        stamp = struct.pack("d", time.perf_counter())
+        if size < 0:
+            pub.send_multipart([b"blob\0", stamp, image], copy=False)
+        else:
+            pub.send_multipart([b"blob\0", stamp + pad])
+    time.sleep(1.0)
+    pub.close(linger=2000)
+
+
+def raw_recv(ep: str, count: int, out: str) -> None:
+    ctx = zmq.Context()
+    sub = ctx.socket(zmq.SUB)
+    sub.setsockopt(zmq.RCVHWM, 1000)
+    sub.setsockopt(zmq.SUBSCRIBE, b"blob\0")
+    sub.connect(ep)
+    lat, first, last = [], 0.0, 0.0
+    while len(lat) < count:
+        if not sub.poll(2000 if lat else 15000):
+            break
+        frames = sub.recv_multipart(copy=False)
+        now = time.perf_counter()
+        if not lat:
+            first = now
+        last = now
+        lat.append(now - struct.unpack("d", frames[1].bytes[:8])[0])
+    _write(out, lat, first, last)
+
+
+# --- orchestration ---------------------------------------------------------------------------
+def _py(*args) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_file(path: str, procs: list, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if os.path.exists(path):
+                with open(path) as f:
+                    return json.load(f)
+            time.sleep(0.05)
+        raise TimeoutError(f"benchmark phase produced no result in {timeout:.0f} s")
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(3)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def run_raw(tmp: str, name: str, mode: str, size: int, count: int, interval: float) -> dict:
+    ep, out = f"ipc://{tmp}/raw-{name}.sock", f"{tmp}/raw-{name}.json"
+    recv = _py("-m", "bus.bench", "_raw_recv", ep, str(count), out)
+    send = _py("-m", "bus.bench", "_raw_send", ep, mode, str(size), str(count), str(interval))
+    return _wait_file(out, [send, recv], 120)
+
+
+def run_bus(tmp: str, port: int, name: str, mode: str, size: int, count: int, interval: float) -> dict:
+    from bus.broker import Broker
+    from bus.transport import BusAddress
+    addr = BusAddress("127.0.0.1", port)
+    broker = Broker(addr).start()
+    out = f"{tmp}/bus-{name}.json"
+    base = {"bus": str(addr), "transport": "ipc", "hwm": 1000, "parent_pid": os.getpid()}
+    sink = dict(base, id="sink", cls="bus.bench:BenchSink", inc="s" + name, inputs={"blob": "source/blob"},
+                params={"count": count, "out": out})
+    source = dict(base, id="source", cls="bus.bench:BenchSource", inc="p" + name, consumers={"blob": ["sink"]},
+                  params={"mode": mode, "size": size, "count": count, "interval_s": interval})
+    procs = [_py("-m", "bus.runtime", json.dumps(sink)), _py("-m", "bus.runtime", json.dumps(source))]
+    try:
+        return _wait_file(out, procs, 120)
+    finally:
+        broker.xsub.close(linger=0)
+        broker.xpub.close(linger=0)
+
+
+def summarise(r: dict, mode: str, count: int) -> dict:
+    lat = np.array(r["lat"]) * 1e6
+    if mode == "latency":
+        lat = lat[len(lat) // 10:]  # drop warm-up
+        return {"p50_us": round(float(np.percentile(lat, 50)), 1), "p99_us": round(float(np.percentile(lat, 99)), 1),
+                "received": len(r["lat"]), "sent": count}
+    span = max(r["last"] - r["first"], 1e-9)
+    return {"per_s": round((len(r["lat"]) - 1) / span, 1), "received": len(r["lat"]), "sent": count}
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="run.py bench bus")
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--port", type=int, default=7680, help="broker port for the bus runs")
+    ap.add_argument("--quick", action="store_true", help="fewer messages (smoke test)")
+    args = ap.parse_args(argv)
+    results = {"baseline": {}, "bus": {}}
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        for i, (name, mode, size, count, interval) in enumerate(PHASES):
+            if args.quick:
+                count = max(100, count // 20)
+            results["baseline"][name] = summarise(run_raw(tmp, name, mode, size, count, interval), mode, count)
+            results["bus"][name] = summarise(run_bus(tmp, args.port + 2 * i, name, mode, size, count, interval),
+                                             mode, count)
+            if not args.json:
+                print(f"  {name}: baseline {results['baseline'][name]}  bus {results['bus'][name]}", file=sys.stderr)
+    b, s = results["baseline"], results["bus"]
+    results["ratios"] = {
+        "p50_64B": round(s["lat_64B"]["p50_us"] / b["lat_64B"]["p50_us"], 2),
+        "p50_4KB": round(s["lat_4KB"]["p50_us"] / b["lat_4KB"]["p50_us"], 2),
+        "p50_frame": round(s["lat_frame"]["p50_us"] / b["lat_frame"]["p50_us"], 2),
+        "throughput_64B": round(s["throughput_64B"]["per_s"] / b["throughput_64B"]["per_s"], 2),
+        "frames_per_s": round(s["frames"]["per_s"] / b["frames"]["per_s"], 2),
+    }
+    results["targets"] = {
+        "p50_64B_within_1.5x": results["ratios"]["p50_64B"] <= 1.5,
+        "p99_64B_under_1ms": s["lat_64B"]["p99_us"] < 1000,
+        "frames_at_least_300_per_s": s["frames"]["per_s"] >= 300,
+        "beats_rclpy_404us_p50": s["lat_64B"]["p50_us"] < 404,
+        "beats_dora_python_316us_p50": s["lat_64B"]["p50_us"] < 316,
+    }
+    if args.json:
+        print(json.dumps(results))
+        return 0
+    print(f"{'phase':<16}{'baseline':>26}{'bus':>26}{'ratio':>8}")
+    for name, mode, *_ in PHASES:
+        if mode == "latency":
+            fmt = lambda r: f"p50 {r['p50_us']:.0f} / p99 {r['p99_us']:.0f} us"
+            ratio = s[name]["p50_us"] / b[name]["p50_us"]
+        else:
+            fmt = lambda r: f"{r['per_s']:.0f} /s ({r['received']}/{r['sent']})"
+            ratio = s[name]["per_s"] / b[name]["per_s"]
+        print(f"{name:<16}{fmt(b[name]):>26}{fmt(s[name]):>26}{ratio:>8.2f}")
+    for k, v in results["targets"].items():
+        print(f"  {'MET ' if v else 'MISS'} {k}")
+    return 0
+
+
+if __name__ == "__main__":
+    role, rest = sys.argv[1], sys.argv[2:]
+    if role == "_raw_send":
+        raw_send(rest[0], rest[1], int(rest[2]), int(rest[3]), float(rest[4]))
+    elif role == "_raw_recv":
+        raw_recv(rest[0], int(rest[1]), rest[2])
+    else:
+        sys.exit(main(sys.argv[1:]))
