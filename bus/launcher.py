@@ -262,6 +262,11 @@ class Launcher:
     # --- main loop ---------------------------------------------------------------------------
     def run(self) -> int:
         self.broker = Broker(self.graph.bus).start()
+        rundir = self.graph.bus.rundir
+        if os.path.isdir(rundir):  # sockets left by killed nodes of an earlier run on this port
+            for name in os.listdir(rundir):
+                if name.endswith(".sock"):
+                    os.unlink(os.path.join(rundir, name))
         self.client = Client(self.graph.bus, "launcher", ctl_topics=("_ctl/launcher", EVENT))
         self.client.handshake()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -244,6 +244,9 @@ class Runtime:
         names = self.in_map.get(topic)
         if not names:
             return self._drop("unexpected_topic", topic)
+        inputs = self.cls.inputs
+        if not any(isinstance(msg, inputs[n]) for n in names):
+            return self._drop("wrong_type", f"{topic} carries {h.type}; input '{names[0]}' takes {inputs[names[0]].TAG}")
         key = (topic, h.src, h.inc)
         last = self.last_seq.get(key, 0)
         if h.seq <= last:
@@ -260,7 +263,6 @@ class Runtime:
     def _dispatch(self, names: list[str], h: m.Header, msg: Any) -> None:
         for name in names:
             if not isinstance(msg, self.cls.inputs[name]):
-                self._drop("wrong_type", f"input '{name}' takes {self.cls.inputs[name].TAG}, got {h.type}")
                 continue
             handler = getattr(self.node, f"on_{name}")
             if name in self.cls.blocking:

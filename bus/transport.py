@@ -73,11 +73,10 @@ class Directory:
         self.nodes: dict[tuple[str, str], tuple[m.NodeStatus, float]] = {}
 
     def update(self, status: m.NodeStatus, now: float) -> bool:
+        """Stopped nodes are kept until they expire: their last data may still be in flight,
+        and disconnecting a pipe mid-message trips libzmq."""
         key = (status.node, status.inc)
-        new = key not in self.nodes
-        if status.state == "stopped":
-            self.nodes.pop(key, None)
-            return False
+        new = key not in self.nodes and status.state != "stopped"
         self.nodes[key] = (status, now)
         return new
 
@@ -87,8 +86,8 @@ class Directory:
             del self.nodes[(s.node, s.inc)]
         return gone
 
-    def statuses(self) -> list[m.NodeStatus]:
-        return [s for s, _ in self.nodes.values()]
+    def statuses(self, stopped: bool = False) -> list[m.NodeStatus]:
+        return [s for s, _ in self.nodes.values() if stopped or s.state != "stopped"]
 
     def producers(self, topic: str) -> list[m.NodeStatus]:
         return [s for s in self.statuses() if topic in s.outputs and s.endpoint]
@@ -203,7 +202,7 @@ class Client:
         if self.data_sub is None:
             return
         live = {}
-        for s in self.directory.statuses():
+        for s in self.directory.statuses(stopped=True):
             if s.endpoint and (s.node, s.inc) != (self.name, self.inc) and self.wanted & set(s.outputs):
                 live[s.endpoint] = (s.node, s.inc)
         for ep in set(self.connected) - set(live):
