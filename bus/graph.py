@@ -282,6 +282,8 @@ def _check_wiring(graph: Graph, problems: list) -> None:
                                 f"{', '.join(cls.inputs) or 'none'}")
         for name, want in cls.inputs.items():
             topic = n.inputs.get(name)
+            if topic is None and name in cls.optional:
+                continue
             if topic is None:
                 problems.append(f"{n.where}: input '{name}' ({want.TAG}) is not connected; "
                                 f"add inputs: {{{name}: PRODUCER/OUTPUT}}")

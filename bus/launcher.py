@@ -143,12 +143,12 @@ class Launcher:
                 return False, (f"replacement for {node_id} did not become ready within {timeout_s:.0f} s "
                                f"(exit code {popen.poll()}); the old node keeps running")
             if old_state == "running" and old_popen.poll() is None:
-                res = client.request(f"_ctl/{node_id}/{old_inc}", "handover", {"successor": inc}, timeout_s=3)
-                if not res.ok:
-                    client.send_ctl(f"_ctl/{node_id}/{inc}", m.Command("activate", {"last": []}))
-            elif old_state == "running":
+                client.request(f"_ctl/{node_id}/{inc}", "handover", {"predecessor": old_inc}, timeout_s=3)
+            live = lambda s: s.inc == inc and s.state in ("ok", "degraded")
+            if old_state == "running" and not self._wait(client, live, 6.0, popen):
+                log.warning("%s: the old incarnation did not hand over; activating the new one anyway", node_id)
                 client.send_ctl(f"_ctl/{node_id}/{inc}", m.Command("activate", {"last": []}))
-            self._wait(client, lambda s: s.inc == inc and s.state in ("ok", "degraded"), 5.0, popen)
+                self._wait(client, live, 3.0, popen)
             if old_popen is not None:
                 try:
                     old_popen.wait(3)

@@ -47,6 +47,7 @@ class Node:
     inputs: ClassVar[dict[str, type]] = {}
     outputs: ClassVar[dict[str, type]] = {}
     blocking: ClassVar[frozenset[str]] = frozenset()
+    optional: ClassVar[frozenset[str]] = frozenset()   # inputs a graph may leave unconnected
 
     @dataclass
     class Params:

@@ -5,9 +5,11 @@ of others), subscription changes on our XPUB, results from the worker thread, a 
 data, timers, our own heartbeat. Bad frames are dropped, counted and logged (rate-limited).
 
 Make-before-break handover (README, "Swap"): the new incarnation starts in `standby`, attaches to
-its producers and buffers what arrives. The old one gets `handover`, stops taking data, drains its
-worker, and sends the new one `activate` with the last sequence number it took from each stream;
-the new one replays its buffer past those and goes live. Nothing lost, nothing twice.
+its producers and buffers what arrives. The launcher sends it `handover`; it tells the old one to
+`retire`, with the first sequence number it buffered from each stream. The old one keeps taking
+data until it has reached those (it may lag), stops, drains its worker, and sends the new one
+`activate` with the last sequence number it took from each stream; the new one replays its buffer
+past those and goes live. Nothing lost, nothing twice.
 """
 from __future__ import annotations
 
@@ -86,6 +88,10 @@ class Runtime:
         self.health, self.health_reason, self.error_until = "ok", "", 0.0
         self.standby_buf: collections.deque = collections.deque(maxlen=STANDBY_BUFFER)
         self.retire_to: Optional[str] = None
+        self.retire_first: dict[tuple[str, str, str], int] = {}
+        self.retire_caught_up = False
+        self.handover_from: Optional[tuple[str, float]] = None
+        self.handed: dict[tuple[str, str, str], int] = {}
         self.retire_deadline = 0.0
         self.stop_requested = False
         self.timers: list[list] = []
@@ -98,6 +104,8 @@ class Runtime:
         self.local_interrupts: collections.deque = collections.deque()
         self.last_status = 0.0
         self.started = time.monotonic()
+        self.setup_done = threading.Event()
+        self._event_later = None
         self.parent = int(spec.get("parent_pid", 0))   # stop when the launcher dies
         self.node = self.cls(self.id, params, self)
 
@@ -171,22 +179,11 @@ class Runtime:
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         self.client.handshake(timeout_s=float(self.spec.get("connect_timeout_s", 10.0)))
+        self.standby = self.state == "standby"
+        self.state = "starting"
+        self.setup_error: Optional[str] = None
         self._status(force=True)
-        try:
-            self.node.setup()
-        except Exception as e:
-            log.error("setup failed: %s\n%s", e, traceback.format_exc())
-            self.health, self.health_reason = "error", f"setup failed: {e}"
-            self._event("error", "setup_failed", f"{type(e).__name__}: {e}")
-            self._status(force=True)
-            self._close()
-            return 3
-        if self.cls.blocking:
-            self.worker = threading.Thread(target=self._work_loop, name=f"{self.id}-worker", daemon=True)
-            self.worker.start()
-        if self.state == "starting":
-            self.state = "ok"
-        self._status(force=True)
+        threading.Thread(target=self._setup, name=f"{self.id}-setup", daemon=True).start()
         poller = self.client.poller
         while not self.stop_requested:
             now = time.monotonic()
@@ -210,7 +207,22 @@ class Runtime:
                 while self.pull.poll(0):
                     frames = self.pull.recv_multipart(copy=False)
                     self._send(frames[0].bytes[:-1].decode(), frames)
-            if self.client.data_sub in events and self.retire_to is None:
+            if self.state == "starting" and self.setup_done.is_set():
+                if self.setup_error:
+                    self._event(*self._event_later)
+                    self.state = "error"
+                    self.last_status = 0
+                    self._status(force=True)
+                    time.sleep(0.2)
+                    self._close()
+                    return 3
+                if self.cls.blocking:
+                    self.worker = threading.Thread(target=self._work_loop, name=f"{self.id}-worker", daemon=True)
+                    self.worker.start()
+                self.state = "standby" if self.standby else "ok"
+                log.info("ready (setup took %.1f s)", time.monotonic() - self.started)
+                self._status(force=True)
+            if self.client.data_sub in events and not self.retire_caught_up and self.state != "starting":
                 for _ in range(DATA_BATCH):
                     self._on_data(self.client.data_sub.recv_multipart(copy=False))
                     if not self.client.data_sub.poll(0):
@@ -223,8 +235,15 @@ class Runtime:
                     if now >= t[0]:
                         t[0] = max(t[0] + t[1], now)
                         self._call(t[2], None, None, self._epoch)
-            if self.retire_to is not None and (self.work.unfinished_tasks == 0 or now > self.retire_deadline):
-                self._finish_handover()
+            if self.handover_from is not None:
+                self._send_retire(now)
+            if self.retire_to is not None:
+                if not self.retire_caught_up:
+                    self.retire_caught_up = now > self.retire_deadline or (
+                        not self.client.data_sub.poll(0) and all(
+                            self.last_seq.get(k, 0) >= seq - 1 for k, seq in self.retire_first.items()))
+                if self.retire_caught_up and (self.work.unfinished_tasks == 0 or now > self.retire_deadline + 1):
+                    self._finish_handover()
             if now - self.last_status >= HEARTBEAT_S:
                 if self.parent and os.getppid() != self.parent:
                     log.error("the launcher (pid %d) is gone: stopping", self.parent)
@@ -232,6 +251,18 @@ class Runtime:
                 self.client.expire()
                 self._status()
         return self._shutdown()
+
+    def _setup(self) -> None:
+        """Load models off the receive loop, so the node attaches to its producers (and their
+        messages queue for it) while it loads."""
+        try:
+            self.node.setup()
+        except Exception as e:
+            log.error("setup failed: %s\n%s", e, traceback.format_exc())
+            self.health, self.health_reason = "error", f"setup failed: {e}"
+            self.setup_error = str(e)
+            self._event_later = ("error", "setup_failed", f"{type(e).__name__}: {e}")
+        self.setup_done.set()
 
     def _on_signal(self, signum, frame) -> None:
         self.stop_requested = True
@@ -257,6 +288,9 @@ class Runtime:
         self.counters["rx"] += 1
         if self.state == "standby":
             self.standby_buf.append((topic, h, msg))
+            return
+        if self.handed and h.seq <= self.handed.get(key, 0):
+            self.counters["taken_by_predecessor"] += 1   # it arrived here later than there
             return
         self._dispatch(names, h, msg)
 
@@ -334,11 +368,17 @@ class Runtime:
                 log.info("param %s set to %r", key, value)
             elif msg.op == "param_get":
                 data = asdict(self.node.params)
-            elif msg.op == "handover":
+            elif msg.op == "handover":   # to the new incarnation, from the launcher
+                if self.state != "standby":
+                    raise ValueError(f"handover needs a standby node; this one is {self.state}")
+                self.handover_from = (str(msg.args["predecessor"]), time.monotonic() + 1.0)
+                text = "handing over"
+            elif msg.op == "retire":     # to the old incarnation, from the new one
                 self.retire_to = str(msg.args["successor"])
+                self.retire_first = {(t, s_, i): seq for t, s_, i, seq in msg.args.get("first", [])}
                 self.retire_deadline = time.monotonic() + 2.0
                 self.state = "stopping"
-                text = "handing over"
+                text = "retiring"
             elif msg.op == "activate":
                 self._activate(msg.args.get("last", []))
                 text = "active"
@@ -352,6 +392,21 @@ class Runtime:
             self.client.send_ctl(f"_sys/result/{msg.req_id}", m.CommandResult(msg.req_id, ok, text, data))
         self._status(force=True)
 
+    def _send_retire(self, now: float) -> None:
+        """Once a message of every live input stream is buffered (or after a second), tell the
+        predecessor where our buffer starts, so it can catch up to there before it stops."""
+        first: dict = {}
+        for t, h, _ in self.standby_buf:
+            first.setdefault((t, h.src, h.inc), h.seq)
+        seen = {k[0] for k in first}
+        live = {t for t in self.in_map if self.client.directory.producers(t)}
+        predecessor, deadline = self.handover_from
+        if live - seen and now < deadline:
+            return
+        self.handover_from = None
+        self.client.send_ctl(f"_ctl/{self.id}/{predecessor}", m.Command(
+            "retire", {"successor": self.inc, "first": [[*k, v] for k, v in first.items()]}))
+
     def _finish_handover(self) -> None:
         last = [[t, s, i, seq] for (t, s, i), seq in self.last_seq.items()]
         self.client.send_ctl(f"_ctl/{self.id}/{self.retire_to}", m.Command("activate", {"last": last}))
@@ -362,6 +417,7 @@ class Runtime:
         if self.state != "standby":
             return
         done = {(t, s, i): seq for t, s, i, seq in last}
+        self.handed = done
         self.state = "ok"
         replayed = 0
         for topic, h, msg in self.standby_buf:

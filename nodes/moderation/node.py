@@ -1,0 +1,45 @@
+"""Moderation node: between STT and dialogue. Every utterance gets a verdict; only masked text
+goes on.
+
+in:  transcript (Transcript)   unmasked, straight from STT
+out: moderated (Moderated)     verdict + masked text, for dialogue and the display
+     alert (StaffAlert)        a crisis: call a person now
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bus.messages import Moderated, StaffAlert, Transcript
+from bus.node import Node
+
+
+class ModerationNode(Node):
+    inputs = {"transcript": Transcript}
+    outputs = {"moderated": Moderated, "alert": StaffAlert}
+
+    @dataclass
+    class Params:
+        lexicon_dir: str = ""      # default: config/moderation
+        ml_model: str = ""         # optional transformers checkpoint directory (operator-supplied)
+        ml_threshold: float = 0.8
+
+    def setup(self):
+        from nodes.moderation.engine import Moderator
+        self.moderator = Moderator(self.params.lexicon_dir or None, self.params.ml_model or None,
+                                   self.params.ml_threshold)
+        self.moderator.check("안녕하세요")   # warm the analyser before the first senior speaks
+
+    def on_transcript(self, msg: Transcript):
+        v = self.moderator.check(msg.text)
+        spans = [{"start": s.start, "end": s.end, "category": s.category, "text": s.text} for s in v.spans
+                 if s.category in v.pii or s.category in v.categories]
+        self.publish("moderated", Moderated(
+            text=v.masked_text, label=v.label, categories=list(v.categories), hotline=v.hotline,
+            pii=list(v.pii), spans=spans, score=float(v.score), stt_confidence=msg.confidence,
+            session=msg.session))
+        if v.label != "allow" or v.pii:
+            self.log.info("%s %s%s", v.label, ",".join(v.categories) or "-",
+                          f" (masked: {','.join(v.pii)})" if v.pii else "")
+        if v.alert:
+            self.publish("alert", StaffAlert(reason="crisis", category=v.categories[0] if v.categories else "",
+                                             hotline=v.hotline, text=v.masked_text, session=msg.session))
