@@ -397,6 +397,12 @@ def cmd_dialogue(args) -> int:
 
 
 def main(argv: list[str]) -> int:
+    # commands with their own parsers get their arguments untouched (argparse's REMAINDER would
+    # refuse an option in first place, e.g. `ask --json`)
+    if argv and argv[0] in ("ask", "chat", "kb"):
+        return cmd_dialogue(argparse.Namespace(name=argv[0], rest=argv[1:]))
+    if len(argv) >= 2 and argv[0] == "bench" and argv[1] in ("bus", "moderation", "dialogue"):
+        return cmd_bench(argparse.Namespace(what=argv[1], rest=argv[2:]))
     args = build_parser().parse_args(argv)
     try:
         return args.fn(args)

@@ -21,8 +21,13 @@ def to_dot(title: str, nodes: list[tuple[str, str, dict, list, str]]) -> str:
         for t in outputs:
             producers.setdefault(t, []).append(node_id)
     for node_id, _, inputs, _, _ in nodes:
+        for topic in inputs.values():
+            if topic not in producers:
+                producers[topic] = [topic]
+                lines.append(f'  "{topic}" [label="{topic}\\n(from outside the graph)", style="dashed,rounded"];')
+    for node_id, _, inputs, _, _ in nodes:
         for name, topic in inputs.items():
-            for prod in producers.get(topic, [f"? {topic}"]):
+            for prod in producers[topic]:
                 out = topic.rpartition("/")[2]
                 lines.append(f'  "{prod}" -> "{node_id}" [label="{out}→{name}"];')
     lines.append("}")

@@ -1,0 +1,59 @@
+"""The kiosk graph end to end on a real bus: transcripts in, replies, alerts and a masked log out."""
+import sqlite3
+import time
+
+import pytest
+
+from bus import messages as m
+from bus.publisher import Publisher
+from bus.transport import BusAddress, Client
+from tests.procs import ROOT, Graph
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def test_kiosk_graph_end_to_end(tmp_path):
+    log = tmp_path / "conv.sqlite"
+    with Graph(tmp_path, f"""
+        bus: {{port: PORT}}
+        include: [{{file: {ROOT}/launch/kiosk.yaml, args: {{log: "{log}"}}}}]
+    """) as g:
+        names = ["moderation", "dialogue", "subtitles", "staff_pager"]
+        g.wait_for(lambda st: all(n in st and st[n].state == "ok" for n in names), timeout=60, what="kiosk up")
+        watch = Client(BusAddress.parse(g.bus), "_test_watch", data=True)
+        for t in ("dialogue/reply", "moderation/alert", "dialogue/alert", "moderation/moderated"):
+            watch.want(t)
+        seen = []
+        try:
+            with Publisher(BusAddress.parse(g.bus), {"ext/transcript": "transcript"}) as pub:
+                assert pub.wait_for_consumers(10)
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline and not (
+                        watch.attached_to_all() and all(watch.directory.producers(t) for t in watch.wanted)):
+                    watch.gather(0.1)
+                    pub.pump()
+                said = ["노인일자리 하고 싶어요", "그럼 어디서 신청해요?", "숨을 못 쉬겠어요 가슴이 아파요",
+                        "제 전화번호는 010-2345-6789 이에요", "직원 불러 주세요"]
+                for text in said:
+                    pub.send("ext/transcript", m.Transcript(text, session="s"))
+                    time.sleep(0.2)
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and (sum(t == "dialogue/reply" for t, _ in seen) < len(said)
+                                                       or sum(t.endswith("/alert") for t, _ in seen) < 2):
+                    pub.pump()
+                    if watch.data_sub.poll(100):
+                        topic, _, msg = m.decode(watch.data_sub.recv_multipart())
+                        seen.append((topic, msg))
+                    watch.gather(0)
+        finally:
+            watch.close()
+    replies = [msg for t, msg in seen if t == "dialogue/reply"]
+    assert [r.kind for r in replies] == ["answer", "answer", "crisis", replies[3].kind, "escalate"]
+    assert replies[0].topic == "senior_jobs" and replies[1].topic == "senior_jobs"
+    assert "119" in replies[2].text
+    alerts = [msg for t, msg in seen if t.endswith("/alert")]
+    assert {a.reason for a in alerts} == {"crisis", "staff_call"}
+    assert all("2345-6789" not in vars(msg).__repr__() for _, msg in seen)
+    rows = sqlite3.connect(log).execute("select * from turns").fetchall()
+    assert len(rows) == 5 and "2345-6789" not in repr(rows)
+    assert "2345-6789" not in g.output()
