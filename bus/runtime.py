@@ -187,10 +187,15 @@ class Runtime:
         poller = self.client.poller
         while not self.stop_requested:
             now = time.monotonic()
-            timeout = 50
+            wait_s = 0.05
             if self.timers and self.state == "ok":
-                timeout = max(0, min(timeout, int((min(t[0] for t in self.timers) - now) * 1000)))
-            events = dict(poller.poll(timeout))
+                wait_s = max(0.0, min(wait_s, min(t[0] for t in self.timers) - now))
+            if wait_s >= 0.001:
+                events = dict(poller.poll(int(wait_s * 1000)))
+            else:  # zmq_poll counts whole milliseconds: sleep the rest rather than spin a core
+                events = dict(poller.poll(0))
+                if not events and wait_s > 0:
+                    time.sleep(wait_s)
             if self.client.ctl_sub in events:
                 for _ in range(1000):
                     topic, header, msg = self.client.recv_ctl()
