@@ -5,7 +5,7 @@ import pytest
 
 from nodes.dialogue.kb import KbError, load_kb
 
-from .conftest import KB_DIR
+KB_DIR = Path(__file__).resolve().parent / "fixtures" / "kb"
 
 
 def _copy(tmp_path: Path) -> Path:

@@ -1,0 +1,103 @@
+"""Control and small-talk intents, and follow-up facets, recognised by pattern.
+
+Patterns run on normalised text with spaces removed, so STT spacing errors do
+not matter. Only short, unambiguous phrasings are matched; anything else goes
+to retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nodes.dialogue.retrieval import normalize
+
+# name -> pattern over space-stripped text; order is priority.
+_INTENTS: tuple[tuple[str, str], ...] = (
+    ("staff", r"직원|상담원|상담사|담당자|사람(이랑|하고|과|좀)?(얘기|이야기|통화|불러|연결)|사람불러|연결해(줘|주세요|주십시오)"
+              r"|(누가|누구|분|사람|선생님)(이)?좀?(와|오셔|나와)(서도와)?(주세요|줘요|줘|주이소|주십시오|주실래요)$"),
+    ("slower", r"천천히|너무빨라|빨라요|빠르게말"),
+    ("repeat", r"다시(한번|한번만)?(말|얘기|이야기|들려|해주)|다시요|뭐라고(요|하셨|했)|못알아들|못들었|안들려|잘안들|한번더(말|얘기)"),
+    ("goodbye", r"안녕히(계세요|계십시오|가세요)|잘있어|수고하세요|수고하셨|그만할게|그만하겠|끝낼게|이제갈게|갈게요|됐어요고마|다끝났"),
+    ("thanks", r"^(네|예|아|네네)?(정말|너무|참)?(감사합니다|감사해요|고마워|고맙습니다|고마워요|고맙네|고맙네요)(요)?$"),
+    ("greeting", r"^(네)?(안녕하세요|안녕|안녕하십니까|반가워요|반갑습니다)(요)?$"),
+    ("help", r"뭘물어|뭐물어|무엇을물어|뭐할수있|무엇을할수|어떤거알려|뭐알려줄수|뭘도와|무엇을도와|뭐도와줄|도움받을수있는게"),
+)
+
+_FACETS: tuple[tuple[str, str], ...] = (
+    ("phone", r"전화번호|연락처|번호(가|좀|알려|뭐)|문의처|어디로전화|전화(하면|해야|는)"),
+    ("documents", r"서류|준비물|뭐(를)?가져|뭘가져|무엇을가져|챙겨|필요한(거|것)|뭐가필요"),
+    ("amount", r"얼마|금액|액수|몇만원|몇원"),
+    ("apply", r"어디서|어디에서|어디로가|어디가|어디에가|어떻게신청|신청(방법|하려면|하면|은|할|하는|해야|하러|하고)|접수|어디에신청|가입(방법|하려면)"),
+    ("eligibility", r"누가|대상|자격|해당(돼|되|이)|나도|저도|받을수있"),
+    ("detail", r"자세히|자세한|좀더|더알려|설명해"),
+)
+
+_ORDINALS = ((r"첫번째|첫째|처음|앞에|앞의|1번", 0), (r"두번째|둘째|뒤에|뒤의|나중|2번", 1), (r"세번째|셋째|3번", 2))
+
+# Words that carry no topic on their own: a follow-up made only of these refers to the current topic.
+FOLLOWUP_FILLER = {
+    "그럼", "그러면", "그거", "그건", "그것", "이거", "거기", "신청", "방법", "어디", "얼마", "금액", "전화", "번호",
+    "전화번호", "연락처", "서류", "준비물", "필요", "대상", "자격", "누구", "받", "나오", "주", "가", "오", "가지",
+    "챙기", "자세히", "자세하", "설명", "더", "좀", "돈", "문의", "접수", "해당", "되", "원", "만", "몇", "뭐", "무엇",
+    "어떻", "그", "저", "나", "네", "예", "그래", "요", "알리", "말", "다시", "하", "싶", "가입", "언제", "부터", "지원",
+}
+
+
+def _squeeze(text: str) -> str:
+    return normalize(text).replace(" ", "")
+
+
+def detect_intent(text: str) -> str | None:
+    s = _squeeze(text)
+    if not s:
+        return None
+    for name, pattern in _INTENTS:
+        if re.search(pattern, s):
+            return name
+    return None
+
+
+def detect_facet(text: str) -> str | None:
+    s = _squeeze(text)
+    for name, pattern in _FACETS:
+        if re.search(pattern, s):
+            return name
+    return None
+
+
+_YES = r"^(네|예|응|어|그래|그럼요|맞아|맞습니다|그렇습니다|그래요|좋아요|네네|예예)(요|네|맞아요|맞습니다|그래요|그거요|그거예요)*$"
+_NO = r"^(아니|아뇨|아니요|아니에요|아닙니다|아니야|틀렸|그거아니|그게아니)"
+
+
+def detect_yes_no(text: str) -> bool | None:
+    """True for a short yes, False for a no, None otherwise."""
+    s = _squeeze(text)
+    if re.search(_YES, s):
+        return True
+    if re.search(_NO, s):
+        return False
+    return None
+
+
+def detect_ordinal(text: str) -> int | None:
+    s = _squeeze(text)
+    for pattern, index in _ORDINALS:
+        if re.search(pattern, s):
+            return index
+    return None
+
+
+def has_batchim(word: str) -> bool:
+    """True when the last Hangul syllable ends in a consonant (chooses 과/와, 은/는, 을/를)."""
+    for ch in reversed(word.strip()):
+        if "가" <= ch <= "힣":
+            return (ord(ch) - 0xAC00) % 28 != 0
+        if ch.isdigit():
+            return ch in "013678"
+        if ch.isalpha():
+            return False
+    return False
+
+
+def josa(word: str, with_batchim: str, without: str) -> str:
+    return word + (with_batchim if has_batchim(word) else without)

@@ -1,0 +1,276 @@
+"""Moderation benchmark: precision and recall per category on the labelled Korean test set.
+
+    python -m nodes.moderation.bench [--json] [--compare] [--repeat N] [--testset PATH]
+    python run.py bench moderation [--json]        (run.py calls main(argv))
+
+Prints, for the `main` split: label-level precision/recall for abuse and crisis, per-category
+figures, the false-positive rate on hard negatives, latency (mean and p99 per utterance, CPU),
+and every case the engine gets wrong. The `blind` split (written last, never used to change the
+engine) is scored separately as the estimate for unseen speech; the `heldback` split (known
+failures, left unfixed) is listed separately. --compare scores korcen and nerv-filter on the same rows when they
+are installed (they only say "profane or not", so they are scored as an abuse detector).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .engine import ABUSE_CATEGORIES, Moderator
+
+DEFAULT_TESTSET = Path(__file__).resolve().parents[2] / "tests" / "data" / "moderation" / "testset.tsv"
+CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abuse",
+                     "financial_abuse", "sexual_violence", "crime")
+PII_KINDS = ("rrn", "mobile", "landline", "card", "account", "email")
+# main: the tuning set. blind: written last and never used to change the engine, so its figures
+# estimate behaviour on unseen speech. heldback: known failures left unfixed.
+SPLITS = ("main", "blind", "heldback")
+TARGETS = {"crisis_recall": 0.98, "abuse_precision": 0.95, "abuse_recall": 0.90,
+           "hard_negative_fp_rate": 0.02, "latency_mean_ms": 5.0}
+
+
+@dataclass
+class Case:
+    split: str
+    label: str
+    categories: set[str]
+    pii: set[str]
+    hard: bool
+    text: str
+    line: int
+
+
+def load_testset(path: Path = DEFAULT_TESTSET) -> list[Case]:
+    cases = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#") or line.startswith("split\t"):
+                continue
+            cols = line.split("\t")
+            if len(cols) != 6:
+                raise ValueError(f"{path}:{n}: expected 6 tab-separated columns, got {len(cols)}")
+            split, label, cats, pii, hard, text = cols
+            if label not in ("allow", "abuse", "crisis") or split not in SPLITS:
+                raise ValueError(f"{path}:{n}: bad split or label")
+            cases.append(Case(split, label, _set(cats), _set(pii), hard == "1", text, n))
+    return cases
+
+
+def _set(col: str) -> set[str]:
+    return set() if col == "-" else {c.strip() for c in col.split(",")}
+
+
+def _pr(tp: int, fp: int, fn: int) -> dict:
+    return {"precision": round(tp / (tp + fp), 4) if tp + fp else None,
+            "recall": round(tp / (tp + fn), 4) if tp + fn else None,
+            "tp": tp, "fp": fp, "fn": fn, "support": tp + fn}
+
+
+def score(cases: list[Case], predictions: list[tuple[str, set[str], set[str]]]) -> dict:
+    """predictions: (label, categories, pii kinds) per case."""
+    report: dict = {"n": len(cases), "labels": {}, "categories": {}}
+    for label in ("abuse", "crisis"):
+        tp = sum(c.label == label and p[0] == label for c, p in zip(cases, predictions))
+        fp = sum(c.label != label and p[0] == label for c, p in zip(cases, predictions))
+        fn = sum(c.label == label and p[0] != label for c, p in zip(cases, predictions))
+        report["labels"][label] = _pr(tp, fp, fn)
+    for cat in ABUSE_CATEGORIES + CRISIS_CATEGORIES + PII_KINDS:
+        gold_of = (lambda c: c.pii) if cat in PII_KINDS else (lambda c: c.categories)
+        pred_of = (lambda p: p[2]) if cat in PII_KINDS else (lambda p: p[1])
+        tp = sum(cat in gold_of(c) and cat in pred_of(p) for c, p in zip(cases, predictions))
+        fp = sum(cat not in gold_of(c) and cat in pred_of(p) for c, p in zip(cases, predictions))
+        fn = sum(cat in gold_of(c) and cat not in pred_of(p) for c, p in zip(cases, predictions))
+        report["categories"][cat] = _pr(tp, fp, fn)
+    hard = [(c, p) for c, p in zip(cases, predictions) if c.hard]
+    hard_fp = sum(p[0] != "allow" for _, p in hard)
+    report["hard_negatives"] = {"n": len(hard), "false_positives": hard_fp,
+                                "fp_rate": round(hard_fp / len(hard), 4) if hard else None}
+    return report
+
+
+def _failures(cases: list[Case], predictions) -> list[dict]:
+    out = []
+    for c, (label, cats, pii) in zip(cases, predictions):
+        if label != c.label or cats != c.categories or pii != c.pii:
+            out.append({"line": c.line, "text": c.text,
+                        "expected": [c.label, sorted(c.categories), sorted(c.pii)],
+                        "got": [label, sorted(cats), sorted(pii)]})
+    return out
+
+
+def run_engine(moderator: Moderator, cases: list[Case], repeat: int) -> tuple[list, list[float]]:
+    for c in cases[:20]:  # warm-up: Kiwi's first calls are slower
+        moderator.check(c.text)
+    predictions, times = [], []
+    for _ in range(repeat):
+        predictions = []
+        for c in cases:
+            t0 = time.perf_counter()
+            v = moderator.check(c.text)
+            times.append((time.perf_counter() - t0) * 1000)
+            predictions.append((v.label, set(v.categories), set(v.pii)))
+    return predictions, times
+
+
+def _latency(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {"mean_ms": round(statistics.fmean(times), 3),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 3),
+            "calls": len(times)}
+
+
+def compare_libraries(cases: list[Case]) -> dict:
+    """Score korcen and nerv-filter as abuse detectors (flagged -> abuse) where installed."""
+    results = {}
+    detectors = {}
+    try:
+        from korcen import korcen  # type: ignore
+        detectors["korcen"] = lambda t: bool(korcen.check(t))
+    except ImportError:
+        results["korcen"] = "not installed"
+    try:
+        from nerv_filter import NervFilter  # type: ignore
+        flt = NervFilter()
+        detectors["nerv-filter"] = lambda t: flt.analyze(t).action.value != "NORMAL"
+    except ImportError:
+        results["nerv-filter"] = "not installed"
+    for name, flagged in detectors.items():
+        preds, times = [], []
+        for c in cases:
+            t0 = time.perf_counter()
+            hit = flagged(c.text)
+            times.append((time.perf_counter() - t0) * 1000)
+            preds.append(("abuse" if hit else "allow", set(), set()))
+        rep = score(cases, preds)
+        results[name] = {"abuse": rep["labels"]["abuse"],
+                         "crisis_recall": 0.0,
+                         "hard_negatives": rep["hard_negatives"],
+                         "flagged_crisis_rows": sum(p[0] == "abuse" and c.label == "crisis"
+                                                    for c, p in zip(cases, preds)),
+                         "latency": _latency(times)}
+    return results
+
+
+def _fmt(x) -> str:
+    return "  -  " if x is None else f"{x:.3f}"
+
+
+def _print_report(name: str, rep: dict) -> None:
+    print(f"\n== {name}: {rep['n']} utterances ==")
+    print(f"{'':18} {'precision':>9} {'recall':>7} {'support':>7} {'fp':>4} {'fn':>4}")
+    for label, r in rep["labels"].items():
+        print(f"{'[' + label + ']':18} {_fmt(r['precision']):>9} {_fmt(r['recall']):>7} "
+              f"{r['support']:>7} {r['fp']:>4} {r['fn']:>4}")
+    for cat, r in rep["categories"].items():
+        if r["support"] or r["fp"]:
+            print(f"{cat:18} {_fmt(r['precision']):>9} {_fmt(r['recall']):>7} "
+                  f"{r['support']:>7} {r['fp']:>4} {r['fn']:>4}")
+    h = rep["hard_negatives"]
+    print(f"hard negatives: {h['false_positives']}/{h['n']} flagged (fp rate {_fmt(h['fp_rate'])})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench moderation", description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    parser.add_argument("--compare", action="store_true", help="also score korcen and nerv-filter")
+    parser.add_argument("--repeat", type=int, default=5, help="passes over the set for latency")
+    parser.add_argument("--testset", type=Path, default=DEFAULT_TESTSET)
+    parser.add_argument("--lexicon-dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    cases = load_testset(args.testset)
+    main_cases = [c for c in cases if c.split == "main"]
+    held = [c for c in cases if c.split == "heldback"]
+    blind = [c for c in cases if c.split == "blind"]
+    t0 = time.perf_counter()
+    moderator = Moderator(args.lexicon_dir)
+    load_s = time.perf_counter() - t0
+    preds, times = run_engine(moderator, main_cases, max(1, args.repeat))
+    held_preds, _ = run_engine(moderator, held, 1) if held else ([], [])
+    blind_preds, _ = run_engine(moderator, blind, 1) if blind else ([], [])
+
+    result = {
+        "testset": str(args.testset),
+        "main": score(main_cases, preds),
+        "latency": _latency(times),
+        "load_s": round(load_s, 3),
+        "failures": _failures(main_cases, preds),
+        "blind": {"score": score(blind, blind_preds), "failures": _failures(blind, blind_preds)} if blind else None,
+        "heldback": {"score": score(held, held_preds) if held else None,
+                     "cases": [{"line": c.line, "text": c.text,
+                                "expected": [c.label, sorted(c.categories), sorted(c.pii)],
+                                "got": [p[0], sorted(p[1]), sorted(p[2])]}
+                               for c, p in zip(held, held_preds)]},
+        "all": score(main_cases + blind + held, preds + blind_preds + held_preds),
+        "targets": TARGETS,
+    }
+    m = result["main"]
+    result["targets_met"] = {
+        "crisis_recall": (m["labels"]["crisis"]["recall"] or 0) >= TARGETS["crisis_recall"],
+        "abuse_precision": (m["labels"]["abuse"]["precision"] or 0) >= TARGETS["abuse_precision"],
+        "abuse_recall": (m["labels"]["abuse"]["recall"] or 0) >= TARGETS["abuse_recall"],
+        "hard_negative_fp_rate": (m["hard_negatives"]["fp_rate"] or 0) <= TARGETS["hard_negative_fp_rate"],
+        "latency_mean_ms": result["latency"]["mean_ms"] <= TARGETS["latency_mean_ms"],
+    }
+    if args.compare:
+        result["compare"] = {"main": compare_libraries(main_cases),
+                             "blind": compare_libraries(blind) if blind else None}
+
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+
+    _print_report("main split", m)
+    lat = result["latency"]
+    print(f"latency: mean {lat['mean_ms']:.3f} ms, p99 {lat['p99_ms']:.3f} ms over {lat['calls']} calls "
+          f"(CPU, one thread; Moderator() load {result['load_s']:.2f} s)")
+    print("targets: " + ", ".join(f"{k} {'ok' if ok else 'MISSED'}" for k, ok in result["targets_met"].items()))
+    print(f"\nfailures on main split ({len(result['failures'])}):")
+    for f in result["failures"]:
+        print(f"  line {f['line']}: {f['text']!r} expected {f['expected']} got {f['got']}")
+    if blind:
+        _print_report("blind split (never used to tune the engine)", result["blind"]["score"])
+        print(f"failures on blind split ({len(result['blind']['failures'])}):")
+        for f in result["blind"]["failures"]:
+            print(f"  line {f['line']}: {f['text']!r} expected {f['expected']} got {f['got']}")
+    if held:
+        hs = result["heldback"]["score"]
+        print(f"\nheld-back known failures ({len(held)}; not in the figures above; "
+              f"abuse recall {_fmt(hs['labels']['abuse']['recall'])}, "
+              f"crisis recall {_fmt(hs['labels']['crisis']['recall'])}):")
+        for c in result["heldback"]["cases"]:
+            print(f"  line {c['line']}: {c['text']!r} expected {c['expected']} got {c['got']}")
+        a = result["all"]
+        print(f"main + blind + held-back together ({a['n']}): abuse P {_fmt(a['labels']['abuse']['precision'])} "
+              f"R {_fmt(a['labels']['abuse']['recall'])}, crisis P {_fmt(a['labels']['crisis']['precision'])} "
+              f"R {_fmt(a['labels']['crisis']['recall'])}, hard-negative fp rate {_fmt(a['hard_negatives']['fp_rate'])}")
+    if args.compare:
+        print("\ncomparison, scored as abuse detectors (flagged = abuse). Ours was tuned on the main split and")
+        print("the libraries were not, so the blind split is the fair comparison.")
+        for split, rep in (("main", m), ("blind", result["blind"]["score"] if blind else None)):
+            if rep is None:
+                continue
+            print(f"[{split}] {'library':12} {'abuse P':>8} {'abuse R':>8} {'hard-neg fp':>12} {'crisis R':>9}")
+            ours = rep["labels"]["abuse"]
+            print(f"{'':{len(split) + 3}}{'ours':12} {_fmt(ours['precision']):>8} {_fmt(ours['recall']):>8} "
+                  f"{_fmt(rep['hard_negatives']['fp_rate']):>12} {_fmt(rep['labels']['crisis']['recall']):>9}")
+            for name, r in result["compare"][split].items():
+                if isinstance(r, str):
+                    print(f"{'':{len(split) + 3}}{name:12} {r}")
+                    continue
+                print(f"{'':{len(split) + 3}}{name:12} {_fmt(r['abuse']['precision']):>8} "
+                      f"{_fmt(r['abuse']['recall']):>8} {_fmt(r['hard_negatives']['fp_rate']):>12} "
+                      f"{_fmt(r['crisis_recall']):>9}")
+        print(f"mean latency per utterance: ours {lat['mean_ms']:.3f} ms, "
+              + ", ".join(f"{n} {r['latency']['mean_ms']:.3f} ms" for n, r in result["compare"]["main"].items()
+                          if not isinstance(r, str)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,392 @@
+"""Moderation engine: one verdict per utterance. A pure library, no bus code.
+
+    m = Moderator()                       # loads config/moderation/*.yaml and Kiwi once
+    v = m.check("가슴이 너무 아파요")      # Verdict(label="crisis", hotline="119", alert=True, ...)
+
+Three independent detectors, combined in `check`:
+  - crisis: regular expressions from crisis.yaml over the normalised text; never depends on the
+    profanity lists. Crisis wins over abuse.
+  - abuse: terms from abuse.yaml matched on the spacing-free skeleton (korean.py), so spacing,
+    split jamo, initial consonants, digits/Latin letters and elongation do not evade them; each
+    match is then checked against Kiwi's morphemes so that it starts on a word boundary and is not
+    an innocent word (시발점, 수박씨 발라, 보지 마세요); plus phrase patterns (threats).
+  - personal data: pii.mask, whose output is Verdict.masked_text.
+An optional ML classifier (ml.py) can raise an utterance the lexicon allowed to abuse.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import korean, pii
+from .pii import Span
+
+__all__ = ["Moderator", "Verdict", "Span", "DEFAULT_LEXICON_DIR"]
+
+DEFAULT_LEXICON_DIR = Path(__file__).resolve().parents[2] / "config" / "moderation"
+ABUSE_CATEGORIES = ("profanity", "hate", "sexual", "threat")
+
+# Kiwi tags of endings, particles, affixes and the copula: a match may end inside these.
+_GRAMMATICAL_TAGS = ("E", "J", "X", "VCP", "VCN")
+
+# Confidence of each kind of evidence. A plain lexicon word is near-certain; evasion forms and
+# initials are slightly less so (ㅅㅂ is nearly always abuse, but not always).
+SCORE_TERM = 0.95
+SCORE_EVASION = 0.85
+SCORE_INITIALS = 0.8
+SCORE_PHRASE = 0.9
+SCORE_CRISIS = 0.9
+
+
+@dataclass
+class Verdict:
+    label: str                 # "allow" | "abuse" | "crisis"
+    categories: list[str]
+    hotline: str | None
+    masked_text: str
+    spans: list[Span]
+    pii: list[str]
+    alert: bool
+    score: float               # confidence 0..1 in the label's evidence; for allow, the ML
+                               # backend's abuse probability, or 0.0 without one
+
+
+class LexiconError(ValueError):
+    """A lexicon file is malformed; the message names the file and key."""
+
+
+@dataclass
+class _Term:
+    term: str
+    category: str
+    abbrev: bool
+    unless: list[tuple[str, str | None]]   # (lemma, tag or None)
+    words: list[int]                       # letters per word when written with spaces ("미친 새끼")
+    regex: re.Pattern | None = None
+
+
+@dataclass
+class _Rule:
+    regex: re.Pattern
+    category: str
+    hotline: str | None = None
+
+
+@dataclass
+class _CrisisCategory:
+    name: str
+    hotline: str
+    priority: int
+    rules: list[_Rule]
+    exclude: list[re.Pattern]
+
+
+def _compile_phrase(pattern: str, groups: dict[str, str], where: str) -> re.Pattern:
+    """A literal space in a lexicon pattern means optional whitespace."""
+    def group(m: re.Match) -> str:
+        if m.group(1) not in groups:
+            raise LexiconError(f"{where}: unknown group {{{m.group(1)}}} in {pattern!r}")
+        return groups[m.group(1)]
+
+    text = re.sub(r"\{([a-z_]+)\}", group, str(pattern))
+    text = re.sub(r"(?<!\\) [?*]?", r"\\s*", text)
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        raise LexiconError(f"{where}: bad pattern {pattern!r}: {exc}") from None
+
+
+def _load_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise LexiconError(f"{path}: lexicon file missing")
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path}: top level must be a mapping")
+    return data
+
+
+def _check_keys(data: dict, allowed: set[str], where: str) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise LexiconError(f"{where}: unknown key(s) {sorted(unknown)}")
+
+
+class _AbuseLexicon:
+    def __init__(self, path: Path) -> None:
+        data = _load_yaml(path)
+        _check_keys(data, {"leet", "allow", "suffixes", "prefixes", "categories"}, str(path))
+        self.leet: dict[str, str] = {str(k).lower(): str(v) for k, v in (data.get("leet") or {}).items()}
+        self.allow: list[str] = [korean.skeleton(korean.normalize(str(a))).text for a in data.get("allow") or []]
+        self.suffixes: set[str] = {str(s) for s in data.get("suffixes") or []}
+        self.prefixes: set[str] = {str(s) for s in data.get("prefixes") or []}
+        self.terms: list[_Term] = []
+        self.phrases: list[_Rule] = []
+        self.excludes: dict[str, list[re.Pattern]] = {}
+        self.latin: dict[str, str] = {}
+        for category, body in (data.get("categories") or {}).items():
+            where = f"{path}: categories.{category}"
+            if category not in ABUSE_CATEGORIES:
+                raise LexiconError(f"{where}: unknown category (known: {ABUSE_CATEGORIES})")
+            _check_keys(body, {"terms", "phrases", "exclude", "latin"}, where)
+            for entry in body.get("terms") or []:
+                self.terms.append(self._term(entry, category, where))
+            for p in body.get("phrases") or []:
+                self.phrases.append(_Rule(_compile_phrase(p, {}, where), category))
+            self.excludes[category] = [_compile_phrase(p, {}, where) for p in body.get("exclude") or []]
+            for word in body.get("latin") or []:
+                self.latin[str(word).lower()] = category
+        self.term_regex = self._build_term_regex()
+        self.allow_regex = re.compile("|".join(map(re.escape, sorted(self.allow, key=len, reverse=True)))) \
+            if self.allow else None
+        self.latin_regex = re.compile(
+            r"(?<![a-z])(" + "|".join(map(re.escape, sorted(self.latin, key=len, reverse=True))) + r")(?![a-z])") \
+            if self.latin else None
+
+    @staticmethod
+    def _term(entry, category: str, where: str) -> _Term:
+        if isinstance(entry, str):
+            entry = {"term": entry}
+        if not isinstance(entry, dict) or "term" not in entry:
+            raise LexiconError(f"{where}.terms: entry {entry!r} needs a 'term'")
+        _check_keys(entry, {"term", "abbrev", "unless"}, f"{where}.terms[{entry['term']}]")
+        # Terms go through the same normalisation as the text (elongation, jamo).
+        raw = str(entry["term"])
+        words = [len(korean.skeleton(korean.normalize(w)).text) for w in raw.split()]
+        term = korean.skeleton(korean.normalize(raw)).text
+        syllables = sum(korean.is_syllable(c) for c in term)
+        unless = []
+        for u in entry.get("unless") or []:
+            lemma, _, tag = str(u).partition("/")
+            unless.append((lemma, tag or None))
+        return _Term(term, category, bool(entry.get("abbrev", True)) and syllables >= 2, unless, words)
+
+    def _build_term_regex(self) -> re.Pattern:
+        """One alternation over all terms, longest first. Each letter may repeat (씨씨발) and,
+        for abbreviable terms, may be written as its initial consonant (ㅅㅂ, ㅅ발)."""
+        parts = []
+        self.order = sorted(range(len(self.terms)), key=lambda i: len(self.terms[i].term), reverse=True)
+        for i in self.order:
+            t = self.terms[i]
+            pieces = []
+            for ch in t.term:
+                if t.abbrev and korean.is_syllable(ch):
+                    family = korean.CONSONANT_FAMILY.get(korean.initial_of(ch), korean.initial_of(ch))
+                    pieces.append(f"(?:{ch}|[{family}])+")
+                else:
+                    pieces.append(f"{re.escape(ch)}+")
+            t.regex = re.compile("".join(pieces))
+            parts.append(f"(?P<t{i}>{''.join(pieces)})")
+        return re.compile("|".join(parts)) if parts else re.compile(r"(?!x)x")
+
+
+class _CrisisLexicon:
+    def __init__(self, path: Path) -> None:
+        data = _load_yaml(path)
+        _check_keys(data, {"groups", "categories"}, str(path))
+        groups = {str(k): str(v) for k, v in (data.get("groups") or {}).items()}
+        self.categories: list[_CrisisCategory] = []
+        for name, body in (data.get("categories") or {}).items():
+            where = f"{path}: categories.{name}"
+            _check_keys(body, {"hotline", "priority", "patterns", "exclude"}, where)
+            if "hotline" not in body:
+                raise LexiconError(f"{where}: needs a hotline")
+            rules = []
+            for p in body.get("patterns") or []:
+                if isinstance(p, dict):
+                    _check_keys(p, {"pattern", "hotline"}, f"{where}.patterns")
+                    rules.append(_Rule(_compile_phrase(p["pattern"], groups, where), name,
+                                       str(p["hotline"]) if p.get("hotline") else None))
+                else:
+                    rules.append(_Rule(_compile_phrase(p, groups, where), name))
+            self.categories.append(_CrisisCategory(
+                name, str(body["hotline"]), int(body.get("priority", 9)), rules,
+                [_compile_phrase(p, groups, where) for p in body.get("exclude") or []]))
+
+
+@dataclass
+class _Hit:
+    start: int      # original offsets
+    end: int
+    category: str
+    score: float
+    hotline: str | None = None
+    priority: int = 99
+
+
+class Moderator:
+    """Thread-safe for concurrent `check` calls once constructed."""
+
+    def __init__(self, lexicon_dir: str | Path | None = None, ml_model_dir: str | Path | None = None,
+                 ml_threshold: float = 0.8) -> None:
+        directory = Path(lexicon_dir) if lexicon_dir else DEFAULT_LEXICON_DIR
+        self.abuse = _AbuseLexicon(directory / "abuse.yaml")
+        self.crisis = _CrisisLexicon(directory / "crisis.yaml")
+        from kiwipiepy import Kiwi  # heavy (model load ~1 s): at construction, never at import
+        self._kiwi = Kiwi()
+        self._kiwi_lock = threading.Lock()
+        self._ml = None
+        self.ml_threshold = ml_threshold
+        if ml_model_dir:
+            from .ml import TransformersClassifier
+            self._ml = TransformersClassifier(ml_model_dir)
+
+    # -- public -------------------------------------------------------------------------------
+
+    def check(self, text: str) -> Verdict:
+        masked, pii_spans = pii.mask(text)
+        norm = korean.normalize(text, self.abuse.leet)
+        crisis_hits = self._crisis_hits(norm)
+        abuse_hits = self._abuse_hits(text, norm)
+
+        ml_score = None
+        if self._ml is not None:
+            ml_score, ml_category = self._ml.abuse_probability(text)
+            if not abuse_hits and ml_score >= self.ml_threshold:
+                abuse_hits.append(_Hit(0, len(text), ml_category, ml_score))
+
+        spans = [Span(h.start, h.end, h.category, text[h.start:h.end]) for h in crisis_hits + abuse_hits]
+        spans += pii_spans
+        spans.sort(key=lambda s: (s.start, s.end))
+        pii_kinds = list(dict.fromkeys(s.category for s in pii_spans))
+
+        if crisis_hits:
+            crisis_hits.sort(key=lambda h: h.priority)  # most urgent first: categories[0] goes with hotline
+            urgent = crisis_hits[0]
+            return Verdict("crisis", _unique(h.category for h in crisis_hits), urgent.hotline, masked,
+                           spans, pii_kinds, True, max(h.score for h in crisis_hits))
+        if abuse_hits:
+            score = max(h.score for h in abuse_hits)
+            if ml_score is not None:
+                score = max(score, ml_score)
+            return Verdict("abuse", _unique(h.category for h in abuse_hits), None, masked, spans,
+                           pii_kinds, False, score)
+        return Verdict("allow", [], None, masked, spans, pii_kinds, False,
+                       ml_score if ml_score is not None else 0.0)
+
+    # -- crisis -------------------------------------------------------------------------------
+
+    def _crisis_hits(self, norm: korean.Mapped) -> list[_Hit]:
+        hits = []
+        for cat in self.crisis.categories:
+            excluded = [m.span() for ex in cat.exclude for m in ex.finditer(norm.text)]
+            for rule in cat.rules:
+                for m in rule.regex.finditer(norm.text):
+                    if m.end() == m.start():
+                        continue
+                    if any(s < m.end() and m.start() < e for s, e in excluded):
+                        continue
+                    start, end = norm.span(m.start(), m.end())
+                    hits.append(_Hit(start, end, cat.name, SCORE_CRISIS,
+                                     rule.hotline or cat.hotline, cat.priority))
+        return hits
+
+    # -- abuse --------------------------------------------------------------------------------
+
+    def _abuse_hits(self, text: str, norm: korean.Mapped) -> list[_Hit]:
+        lex = self.abuse
+        hits: list[_Hit] = []
+        for rule in lex.phrases:
+            excluded = [m.span() for ex in lex.excludes.get(rule.category, []) for m in ex.finditer(norm.text)]
+            for m in rule.regex.finditer(norm.text):
+                if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e in excluded):
+                    start, end = norm.span(m.start(), m.end())
+                    hits.append(_Hit(start, end, rule.category, SCORE_PHRASE))
+        if lex.latin_regex is not None:
+            for m in lex.latin_regex.finditer(text.lower()):
+                hits.append(_Hit(m.start(), m.end(), lex.latin[m.group(1)], SCORE_TERM))
+
+        sk = korean.skeleton(norm)
+        allowed = [m.span() for m in lex.allow_regex.finditer(sk.text)] if lex.allow_regex else []
+        state = {"tokens": None}
+        pos = 0
+        while True:
+            m = lex.term_regex.search(sk.text, pos)
+            if m is None:
+                break
+            i = m.start()
+            hit = self._term_hit(lex.terms[int(m.lastgroup[1:])], m, sk, norm, text, allowed, state)
+            if hit is None:
+                # The longest term here was rejected; a shorter one may still hold (ㅂㅅ같은 -> ㅂㅅ).
+                for k in lex.order:
+                    term = lex.terms[k]
+                    alt = term.regex.match(sk.text, i)
+                    if alt and alt.end() < m.end():
+                        hit = self._term_hit(term, alt, sk, norm, text, allowed, state)
+                        if hit:
+                            m = alt
+                            break
+            if hit is None:
+                pos = i + 1
+                continue
+            hits.append(hit)
+            pos = m.end()
+        return hits
+
+    def _term_hit(self, term: _Term, m: re.Match, sk: korean.Skeleton, norm: korean.Mapped, text: str,
+                  allowed: list[tuple[int, int]], state: dict) -> _Hit | None:
+        i, j = m.span()
+        matched = m.group()
+        if any(s < j and i < e for s, e in allowed):
+            return None
+        start, end = sk.span(i, j)
+        n_jamo = sum(not korean.is_syllable(c) for c in matched if korean.is_hangul(c))
+        if n_jamo == len(matched):  # initials only (ㅅㅂ): no morphology to check
+            return _Hit(start, end, term.category, SCORE_INITIALS) if len(matched) >= 2 else None
+        spaced = sk.word[i] != sk.word[j - 1]
+        if spaced and not self._spacing_ok(sk, i, j, term):
+            return None
+        if state["tokens"] is None:
+            state["tokens"] = self._tokens(norm)
+        if not self._on_word_boundary(start, end, term, state["tokens"], text):
+            return None
+        evasive = n_jamo > 0 or (spaced and len(term.words) < 2) or text[start:end] != term.term
+        return _Hit(start, end, term.category, SCORE_EVASION if evasive else SCORE_TERM)
+
+    @staticmethod
+    def _spacing_ok(sk: korean.Skeleton, i: int, j: int, term: _Term) -> bool:
+        """A match across spaces must start a word and be either letter-spacing evasion, where
+        every word contributes one letter ("씨 발", "개 새 끼"), or spaced the way the lexicon
+        writes the term ("미친 새끼"). So 수박씨 발라 and 개 새끼(puppy) do not match."""
+        if i > 0 and sk.word[i - 1] == sk.word[i]:
+            return False
+        words = sk.word[i:j]
+        per_word = [words.count(w) for w in dict.fromkeys(words)]
+        return all(n == 1 for n in per_word) or per_word == term.words
+
+    def _tokens(self, norm: korean.Mapped) -> list[tuple[int, int, str, str]]:
+        """Kiwi morphemes as (original start, original end, lemma, tag)."""
+        with self._kiwi_lock:
+            toks = self._kiwi.tokenize(norm.text)
+        out = []
+        for t in toks:
+            if t.len <= 0:
+                continue
+            start, end = norm.span(t.start, t.start + t.len)
+            out.append((start, end, t.form, t.tag))
+        return out
+
+    def _on_word_boundary(self, start: int, end: int, term: _Term, tokens, text: str) -> bool:
+        """The match must start where a morpheme starts or after a known abusive prefix inside
+        one (개|씨발 yes, 수박|씨 no), may end inside a morpheme only through a known abusive suffix
+        (씨발|놈 yes, 시발|점 no), and must not cover an innocent lemma (수박씨 발라 -> 바르)."""
+        for s, e, form, tag in tokens:
+            if s < start < e and text[s:start].replace(" ", "") not in self.abuse.prefixes:
+                return False
+        for s, e, form, tag in tokens:
+            if s < end and start < e:
+                if any(form == lemma and (want is None or tag.startswith(want)) for lemma, want in term.unless):
+                    return False
+            if s < end < e and not tag.startswith(_GRAMMATICAL_TAGS):
+                rest = text[end:e]
+                if rest.replace(" ", "") not in self.abuse.suffixes:
+                    return False
+        return True
+
+
+def _unique(items) -> list[str]:
+    return list(dict.fromkeys(items))
