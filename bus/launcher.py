@@ -123,8 +123,9 @@ class Launcher:
             if p.state == "swapping":
                 return False, f"{node_id} is already being swapped"
             old_state, old_popen, old_inc = p.state, p.popen, p.inc
+            same = not cls or cls == p.spec.cls   # another class starts from its own defaults
             spec = dataclasses.replace(p.spec, cls=cls or p.spec.cls,
-                                       params={**p.spec.params, **(params or {})})
+                                       params={**(p.spec.params if same else {}), **(params or {})})
             problem = self._check_replacement(p.spec, spec)
             if problem:
                 return False, problem

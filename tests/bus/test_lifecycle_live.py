@@ -1,0 +1,59 @@
+"""Node lifecycle through the CLI: stop, restart, a failing required node, the running graph's picture."""
+import pytest
+
+from tests.procs import Graph
+
+pytestmark = pytest.mark.timeout(120)
+
+GRAPH = """
+    bus: {port: PORT}
+    nodes:
+      - {id: ticker, node: "nodes.demo:Ticker", params: {rate_hz: 20.0}}
+      - {id: relay, node: "nodes.demo:Relay", inputs: {tick: ticker/tick}}
+      - {id: sink, node: "nodes.demo:Sink", inputs: {tick: relay/tick}}
+"""
+
+
+def test_stop_and_restart_a_node(tmp_path):
+    with Graph(tmp_path, GRAPH) as g:
+        g.wait_for(lambda st: all(n in st and st[n].state == "ok" for n in ("ticker", "relay", "sink")))
+        r = g.cli("node", "stop", "relay")
+        assert r.returncode == 0 and "stopped" in r.stdout
+        g.wait_for(lambda st: "relay" not in st, what="relay gone")
+        listing = g.cli("node", "list").stdout
+        assert "relay" in listing and "stopped" in listing            # the launcher still knows it
+        assert g.cli("node", "restart", "relay").returncode == 0
+        g.wait_for(lambda st: st.get("relay") and st["relay"].state == "ok", what="relay back")
+        picture = tmp_path / "live.dot"
+        assert g.cli("graph", "-o", str(picture)).returncode == 0
+        dot = picture.read_text()
+        assert '"ticker" -> "relay"' in dot and "[ok]" in dot
+
+
+def test_required_node_that_cannot_start_stops_the_graph(tmp_path):
+    g = Graph(tmp_path, """
+        bus: {port: PORT}
+        nodes:
+          - {id: ticker, node: "nodes.demo:Ticker"}
+          - id: moderation
+            node: nodes.moderation.node:ModerationNode
+            params: {lexicon_dir: /nonexistent/lexicons}
+            inputs: {transcript: ext/transcript}
+            required: true
+            restart: {policy: on-failure, max_restarts: 1, backoff_s: 0.1}
+    """)
+    assert g.proc.wait(60) == 1
+    out = g.output()
+    assert "setup failed" in out and "/nonexistent/lexicons" in out
+    assert "gave up after 1 restarts" in out and "required node moderation" in out
+
+
+def test_swap_to_a_broken_class_keeps_the_old_node(tmp_path):
+    with Graph(tmp_path, GRAPH) as g:
+        before = g.wait_for(lambda st: st.get("relay") if st.get("relay") and st["relay"].state == "ok" else None)
+        r = g.cli("node", "swap", "relay", "--node", "nodes.demo:Upper")
+        assert r.returncode == 1 and "other inputs/outputs" in r.stdout
+        r = g.cli("node", "swap", "relay", "--param", "label=5")
+        assert r.returncode == 1 and "expected str" in r.stdout
+        after = g.wait_for(lambda st: st.get("relay"))
+        assert after.inc == before.inc and after.state == "ok"
