@@ -6,12 +6,15 @@ Upper   text (Text) -> text (Text)       upper-cases
 Say     tick (Tick) -> text (Text)       turns ticks into Korean sentences
 Sink    tick (Tick)                      logs ticks; with `record`, appends "n inc" lines to a file
 Printer text (Text)                      logs text
+Script  -> transcript (Transcript)       says scripted lines, as if a senior spoke them
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bus.messages import Text, Tick
+from dataclasses import field
+
+from bus.messages import Text, Tick, Transcript
 from bus.node import Node
 
 
@@ -101,3 +104,30 @@ class Printer(Node):
 
     def on_text(self, msg: Text):
         self.log.info("%s", msg.text)
+
+
+class Script(Node):
+    outputs = {"transcript": Transcript}
+
+    @dataclass
+    class Params:
+        lines: list[str] = field(default_factory=list)
+        interval_s: float = 2.5
+        delay_s: float = 1.0
+
+    def setup(self):
+        self.todo = list(self.params.lines)
+        self.every(self.params.delay_s, self.start)
+        self.started = False
+
+    def start(self):
+        if not self.started:
+            self.started = True
+            self.every(self.params.interval_s, self.say)
+            self.say()
+
+    def say(self):
+        if self.todo:
+            line = self.todo.pop(0)
+            self.log.info("🧓 %s", line)
+            self.publish("transcript", Transcript(line, session="demo"))

@@ -12,7 +12,7 @@ def write(tmp_path, name, text):
 
 
 def test_demo_graph_is_valid():
-    g = load("launch/demo.yaml")
+    g = load("launch/pipeline.yaml")
     assert {n.id for n in g.nodes} == {"ticker", "say", "upper", "printer", "relay", "sink"}
     order = [n.id for n in g.start_order()]
     assert order.index("sink") < order.index("relay") < order.index("ticker")

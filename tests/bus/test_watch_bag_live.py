@@ -100,11 +100,11 @@ def test_bag_record_and_play(tmp_path):
 
 def test_graph_picture(tmp_path):
     out = tmp_path / "g.dot"
-    r = subprocess.run([PY, "run.py", "graph", "launch/demo.yaml", "-o", str(out)], cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run([PY, "run.py", "graph", "launch/pipeline.yaml", "-o", str(out)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0
     dot = out.read_text()
     assert '"ticker" -> "say"' in dot and '"relay" -> "sink"' in dot
     if shutil.which("dot"):
         svg = tmp_path / "g.svg"
-        subprocess.run([PY, "run.py", "graph", "launch/demo.yaml", "-o", str(svg)], cwd=ROOT, check=True)
+        subprocess.run([PY, "run.py", "graph", "launch/pipeline.yaml", "-o", str(svg)], cwd=ROOT, check=True)
         assert svg.read_text().lstrip().startswith("<?xml")
