@@ -54,6 +54,7 @@ class RestartPolicy:
     backoff_s: float = 0.5
     max_backoff_s: float = 30.0
     window_s: float = 60.0
+    hang_timeout_s: float = 15.0     # no heartbeat for this long from a live process: kill it (0: never)
 
 
 @dataclass

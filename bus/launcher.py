@@ -39,6 +39,7 @@ class Proc:
     failures: collections.deque = field(default_factory=collections.deque)
     next_start: Optional[float] = None
     state: str = "running"          # running | backoff | failed | stopped | swapping
+    last_seen: float = 0.0          # last heartbeat of this incarnation
 
 
 class Launcher:
@@ -67,7 +68,7 @@ class Launcher:
         with self.lock:
             proc = self.procs.setdefault(spec.id, Proc(spec))
             proc.spec, proc.popen, proc.inc, proc.started = spec, popen, inc, time.monotonic()
-            proc.state, proc.next_start = "running", None
+            proc.state, proc.next_start, proc.last_seen = "running", None, 0.0
         log.info("started %s (%s) pid %d", spec.id, spec.cls, popen.pid)
 
     def check_processes(self) -> None:
@@ -77,7 +78,15 @@ class Launcher:
                 if p.state == "backoff" and p.next_start is not None and now >= p.next_start:
                     self.start(p.spec)
                     continue
-                if p.state != "running" or p.popen is None or p.popen.poll() is None:
+                if p.state != "running" or p.popen is None:
+                    continue
+                hang = p.spec.restart.hang_timeout_s
+                if p.popen.poll() is None and hang and now - max(p.last_seen, p.started) > max(hang, 1.0) \
+                        and p.last_seen:   # heard from once, then silent: its receive loop is stuck
+                    log.error("%s sent no heartbeat for %.0f s: killing it (pid %d)", node_id, hang, p.popen.pid)
+                    p.popen.kill()
+                    p.popen.wait()
+                if p.popen.poll() is None:
                     continue
                 code = p.popen.returncode
                 how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
@@ -309,8 +318,10 @@ class Launcher:
             return
         with self.lock:  # params set live survive a respawn
             p = self.procs.get(s.node)
-            if p is not None and p.inc == s.inc and s.params:
-                p.spec.params = dict(s.params)
+            if p is not None and p.inc == s.inc:
+                p.last_seen = time.monotonic()
+                if s.params:
+                    p.spec.params = dict(s.params)
         prev = self.last_states.get(s.node)
         if prev != s.state and s.state != "stopped":
             self.last_states[s.node] = s.state

@@ -131,3 +131,19 @@ class Script(Node):
             line = self.todo.pop(0)
             self.log.info("🧓 %s", line)
             self.publish("transcript", Transcript(line, session="demo"))
+
+
+class Stall(Node):
+    """Passes ticks on, but its receive loop freezes at tick `stall_at` (tests hang detection)."""
+    inputs = {"tick": Tick}
+    outputs = {"tick": Tick}
+
+    @dataclass
+    class Params:
+        stall_at: int = 0
+
+    def on_tick(self, msg: Tick):
+        if msg.n == self.params.stall_at:
+            import time
+            time.sleep(3600)
+        self.publish("tick", msg)

@@ -57,3 +57,18 @@ def test_swap_to_a_broken_class_keeps_the_old_node(tmp_path):
         assert r.returncode == 1 and "expected str" in r.stdout
         after = g.wait_for(lambda st: st.get("relay"))
         assert after.inc == before.inc and after.state == "ok"
+
+
+def test_a_node_whose_loop_hangs_is_killed_and_respawned(tmp_path):
+    with Graph(tmp_path, """
+        bus: {port: PORT}
+        nodes:
+          - {id: ticker, node: "nodes.demo:Ticker", params: {rate_hz: 10.0}}
+          - {id: stall, node: "nodes.demo:Stall", params: {stall_at: 5}, inputs: {tick: ticker/tick},
+             restart: {policy: on-failure, hang_timeout_s: 2.0, backoff_s: 0.1}}
+    """) as g:
+        first = g.wait_for(lambda st: st.get("stall") if st.get("stall") and st["stall"].state == "ok" else None)
+        again = g.wait_for(lambda st: st.get("stall") if st.get("stall") and st["stall"].pid != first.pid
+                           and st["stall"].state == "ok" else None, timeout=20, what="respawn after hang")
+        assert again.inc != first.inc
+        assert "sent no heartbeat for 2 s: killing it" in g.output()
