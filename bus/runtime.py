@@ -457,7 +457,8 @@ class Runtime:
             state=self._state(), reason=reason, endpoint=self.endpoint,
             outputs={t: self.cls.outputs[o].TAG for o, t in self.out_topics.items()},
             inputs=dict(self.spec.get("inputs", {})), subscribers=sorted(self.subscribers),
-            ready=self.client.attached_to_all(), counters=dict(self.counters), params=params,
+            ready=self.client.attached_to_all(), params=params,
+            counters=dict(self.counters, **({"dropped_control": self.client.dropped_ctl} if self.client.dropped_ctl else {})),
             uptime=now - self.started))
 
     def _event(self, level: str, kind: str, text: str) -> None:

@@ -129,6 +129,7 @@ class Client:
             self.poller.register(self.data_sub, zmq.POLLIN)
         self.on_status: Optional[Callable[[m.NodeStatus, bool], None]] = None
         self._seq = 0
+        self.dropped_ctl = 0
 
     # --- control plane ---
     def handshake(self, timeout_s: float = 5.0) -> None:
@@ -159,7 +160,9 @@ class Client:
         try:
             topic, header, msg = m.decode(frames, self.max_bytes)
         except m.BadMessage as e:
-            log.debug("bad control message: %s", e)
+            self.dropped_ctl += 1
+            if self.dropped_ctl == 1 or self.dropped_ctl % 1000 == 0:
+                log.warning("dropped a bad control message (%d so far): %s", self.dropped_ctl, e)
             return None, None, None
         if isinstance(msg, m.NodeStatus):
             new = self.directory.update(msg, time.monotonic())

@@ -131,3 +131,14 @@ def test_property_random_frames_at_a_live_node(tmp_path):
         assert st_.pid == pid and st_.state in ("ok", "degraded")
         assert st_.counters.get("dropped", 0) == expected["dropped"]
         assert st_.counters.get("rx", 0) == expected["rx"]
+
+
+def test_garbage_on_the_control_plane_is_counted_not_fatal(tmp_path):
+    with Graph(tmp_path, GRAPH) as g:
+        before = g.wait_for(lambda st: st.get("victim") if st.get("victim") and st["victim"].state == "ok" else None)
+        c = g.connect()
+        for i in range(500):   # straight into the broker, on topics every node reads
+            c.ctl_pub.send_multipart([b"_ctl/all\0", b"\xc1garbage"] if i % 2 else [b"_int\0"])
+        after = g.wait_for(lambda st: st.get("victim") if st.get("victim") and
+                           st["victim"].counters.get("dropped_control", 0) >= 500 else None, what="control drops")
+        assert after.pid == before.pid and after.counters["dropped_control"] == 500
