@@ -240,8 +240,10 @@ def _node_spec(raw: dict, ns: str, file: str, problems: list) -> Optional[NodeSp
     if not isinstance(params, dict):
         problems.append(f"{where}: 'params' must be a mapping")
         params = {}
-    _, errs = parse_params(cls, params, where)
+    parsed, errs = parse_params(cls, params, where)
     problems.extend(errs)
+    if parsed is not None:
+        problems.extend(f"{where}: {p}" for p in cls.check(parsed))
     restart = RestartPolicy()
     rcfg = raw.get("restart") or {}
     if isinstance(rcfg, str):

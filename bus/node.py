@@ -60,6 +60,12 @@ class Node:
         self._port = port
 
     # --- overridden by nodes ---
+    @classmethod
+    def check(cls, params: Any) -> list[str]:
+        """Problems an operator can fix before launch (a model path that does not exist, say).
+        Runs when the graph is validated, in the launcher's process: cheap, no model loading."""
+        return []
+
     def setup(self) -> None:
         """Load models, open devices. Runs once, before any message is handled."""
 

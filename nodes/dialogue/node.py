@@ -32,6 +32,14 @@ class DialogueNode(Node):
         generative_model: str = ""
         session: str = "kiosk"             # session id when the message carries none
 
+    @classmethod
+    def check(cls, params) -> list[str]:
+        import os
+        if params.kb and not os.path.isdir(params.kb):
+            return [f"kb '{params.kb}' is not a directory; make one with `run.py kb import FAQ.csv --out DIR`, "
+                    f"or leave it empty for config/kb"]
+        return []
+
     def setup(self):
         from nodes.dialogue.policy import Dialogue
         p = self.params

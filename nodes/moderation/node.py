@@ -23,6 +23,17 @@ class ModerationNode(Node):
         ml_model: str = ""         # optional transformers checkpoint directory (operator-supplied)
         ml_threshold: float = 0.8
 
+    @classmethod
+    def check(cls, params) -> list[str]:
+        import os
+        out = []
+        if params.lexicon_dir and not os.path.isdir(params.lexicon_dir):
+            out.append(f"lexicon_dir '{params.lexicon_dir}' is not a directory (leave it empty for config/moderation)")
+        if params.ml_model and not os.path.isdir(params.ml_model):
+            out.append(f"ml_model '{params.ml_model}' is not a directory; give the path of a transformers "
+                       f"checkpoint (config.json + weights), or leave it empty to use the lexicons alone")
+        return out
+
     def setup(self):
         from nodes.moderation.engine import Moderator
         self.moderator = Moderator(self.params.lexicon_dir or None, self.params.ml_model or None,

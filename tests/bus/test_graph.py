@@ -80,3 +80,18 @@ def test_missing_arg_and_bad_yaml(tmp_path):
         load(write(tmp_path, "b.yaml", "nodes: [\n"))
     with pytest.raises(GraphError, match="no such launch file"):
         load(str(tmp_path / "missing.yaml"))
+
+
+def test_nodes_check_their_params_before_launch(tmp_path):
+    path = write(tmp_path, "g.yaml", """
+        nodes:
+          - {id: moderation, node: "nodes.moderation.node:ModerationNode", inputs: {transcript: ext/t},
+             params: {ml_model: /no/such/checkpoint}}
+          - {id: dialogue, node: "nodes.dialogue.node:DialogueNode", inputs: {moderated: moderation/moderated},
+             params: {kb: /no/such/kb}}
+    """)
+    with pytest.raises(GraphError) as e:
+        load(path)
+    assert len(e.value.problems) == 2
+    assert "ml_model '/no/such/checkpoint' is not a directory" in str(e.value)
+    assert "kb '/no/such/kb' is not a directory" in str(e.value)

@@ -31,20 +31,23 @@ def test_stop_and_restart_a_node(tmp_path):
 
 
 def test_required_node_that_cannot_start_stops_the_graph(tmp_path):
+    lex = tmp_path / "lexicons"
+    lex.mkdir()
+    (lex / "abuse.yaml").write_text("categories: [this is not a mapping\n")
     g = Graph(tmp_path, """
         bus: {port: PORT}
         nodes:
           - {id: ticker, node: "nodes.demo:Ticker"}
           - id: moderation
             node: nodes.moderation.node:ModerationNode
-            params: {lexicon_dir: /nonexistent/lexicons}
+            params: {lexicon_dir: LEX}
             inputs: {transcript: ext/transcript}
             required: true
             restart: {policy: on-failure, max_restarts: 1, backoff_s: 0.1}
-    """)
+    """.replace("LEX", str(lex)))
     assert g.proc.wait(60) == 1
     out = g.output()
-    assert "setup failed" in out and "/nonexistent/lexicons" in out
+    assert "setup failed" in out and "abuse.yaml" in out
     assert "gave up after 1 restarts" in out and "required node moderation" in out
 
 
