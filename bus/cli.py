@@ -184,6 +184,17 @@ def _topic_pub(args) -> int:
     return 0
 
 
+def cmd_interrupt(args) -> int:
+    c = _client(args)
+    try:
+        c.send_ctl("_int", m.Interrupt(args.reason))
+        time.sleep(0.2)   # let it leave before the socket closes
+    finally:
+        c.close()
+    print(f"interrupt sent ({args.reason})")
+    return 0
+
+
 # --- node / param ----------------------------------------------------------------------------
 def cmd_node(args) -> int:
     c = _client(args)
@@ -341,6 +352,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("value")
     bus_opt(sp)
     pp.set_defaults(fn=cmd_param)
+
+    ip = sub.add_parser("interrupt", help="stop the current turn everywhere (barge-in), like a senior speaking over the kiosk")
+    ip.add_argument("reason", nargs="?", default="operator")
+    bus_opt(ip)
+    ip.set_defaults(fn=cmd_interrupt)
 
     gp = sub.add_parser("graph", help="draw a launch file's graph (or the running one)")
     gp.add_argument("file", nargs="?")

@@ -147,3 +147,26 @@ class Stall(Node):
             import time
             time.sleep(3600)
         self.publish("tick", msg)
+
+
+class Slow(Node):
+    """Blocking work that an Interrupt cuts short (tests barge-in through the real runtime)."""
+    inputs = {"text": Text}
+    outputs = {"text": Text}
+    blocking = frozenset({"text"})
+
+    @dataclass
+    class Params:
+        work_s: float = 2.0
+
+    def on_text(self, msg: Text):
+        import time
+        for _ in range(20):
+            if self.cancelled():
+                self.log.info("stopped working on %s", msg.text)
+                return
+            time.sleep(self.params.work_s / 20)
+        self.publish("text", Text(f"done: {msg.text}"))
+
+    def on_interrupt(self, msg):
+        self.log.info("interrupted (%s)", msg.reason)

@@ -75,3 +75,27 @@ def test_a_node_whose_loop_hangs_is_killed_and_respawned(tmp_path):
                            and st["stall"].state == "ok" else None, timeout=20, what="respawn after hang")
         assert again.inc != first.inc
         assert "sent no heartbeat for 2 s: killing it" in g.output()
+
+
+def test_interrupt_cuts_blocking_work_and_drops_the_queued_turn(tmp_path):
+    import time
+    with Graph(tmp_path, """
+        bus: {port: PORT}
+        nodes:
+          - {id: slow, node: "nodes.demo:Slow", params: {work_s: 2.0}, inputs: {text: ext/in}}
+          - {id: printer, node: "nodes.demo:Printer", inputs: {text: slow/text}}
+    """) as g:
+        g.wait_for(lambda st: all(n in st and st[n].state == "ok" for n in ("slow", "printer")))
+        assert g.cli("topic", "pub", "ext/in", "text", "{text: 첫째}", "-n", "3").returncode == 0
+        time.sleep(0.6)
+        r = g.cli("interrupt", "barge_in")
+        assert r.returncode == 0
+        st = g.wait_for(lambda st: st.get("slow") if st.get("slow") and st["slow"].counters.get("interrupts") else None)
+        time.sleep(2.5)
+        assert g.cli("topic", "pub", "ext/in", "text", "{text: 둘째}").returncode == 0
+        g.wait_for(lambda st: "done: 둘째" in g.output(), timeout=10, what="the next turn")
+        c = g.wait_for(lambda st: st.get("slow")).counters
+        out = g.output()
+        assert "interrupted (barge_in)" in out and "stopped working on 첫째" in out
+        assert "done: 첫째" not in out
+        assert c["dropped_interrupted"] == 2
