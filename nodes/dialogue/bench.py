@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from nodes.dialogue import intents
-from nodes.dialogue.kb import STAFF_TOPIC, KnowledgeBase, load_kb
+from nodes.dialogue.kb import STAFF_TOPIC, KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"

@@ -220,7 +220,7 @@ class Dialogue:
             return Response("clarify", "그럼 궁금하신 것을 한 번 더 말씀해 주시겠어요?",
                             suggestions=[t.title for t in self._suggest], intent="confirm_no")
         if yes_no is not None and not pending:
-            return Response("smalltalk", "네. 더 궁금하신 것이 있으면 말씀해 주세요.",
+            return Response("smalltalk", f"{'네' if yes_no else '알겠습니다'}. 더 궁금하신 것이 있으면 말씀해 주세요.",
                             suggestions=self._followup_chips(self.kb.get(s.topic)), intent="ack")
         facet = intents.detect_facet(text)
         r = self.retriever.retrieve(text)
@@ -228,9 +228,9 @@ class Dialogue:
             chosen = self.kb.by_id[pending[0]] if yes_no and len(pending) == 1 else \
                 self._resolve_clarify(text, pending, r)
             if chosen is not None:
-                s.topic = chosen.id
+                s.topic = chosen.id if chosen.id != STAFF_TOPIC else s.topic
                 facet = facet or pending_facet
-                return self._facet(chosen, facet, r.confidence) if facet else self._answer(chosen, text, r.confidence)
+                return self._topic_answer(chosen, text, facet, r.confidence)
         current = self.kb.get(s.topic)
         if facet is not None:
             own_words = self._topic_words(text)
@@ -263,8 +263,8 @@ class Dialogue:
                             suggestions=["네", "아니요"], score=r.confidence, title=topic.title, intent="confirm")
         else:
             chosen = self.kb.by_id[r.top.topic_id]
-        s.topic = chosen.id
-        return self._facet(chosen, facet, r.confidence) if facet else self._answer(chosen, text, r.confidence)
+        s.topic = chosen.id if chosen.id != STAFF_TOPIC else s.topic
+        return self._topic_answer(chosen, text, facet, r.confidence)
 
     # -- replies -----------------------------------------------------------
 
@@ -325,6 +325,11 @@ class Dialogue:
         r = self._topic_reply(topic, text, score, "answer")
         r.sources = sources
         return r
+
+    def _topic_answer(self, topic: Topic, question: str, facet: str | None, score: float) -> Response:
+        if topic.id == STAFF_TOPIC:  # a request for a person, phrased so that only retrieval caught it
+            return self._escalate("staff")
+        return self._facet(topic, facet, score) if facet else self._answer(topic, question, score)
 
     def _facet(self, topic: Topic, facet: str, score: float) -> Response:
         phone = _spoken_number(topic.phone)

@@ -1,13 +1,24 @@
 """Offline retrieval of knowledge-base topics with calibrated out-of-domain rejection.
 
-Scores each topic by BM25 over Kiwi content morphemes and over character
-2-3-grams of space-stripped text (robust to STT spacing errors), plus an
-optional local sentence-embedding model. A small logistic model on
-KB-independent features (normalised score, coverage, margin, unknown words)
-decides in-domain vs out-of-domain; it is fitted at load time on the KB's own
-example questions: leave-one-question-out gives in-domain examples,
-leave-one-topic-out gives near-domain out-of-domain examples, plus a fixed list
-of everyday questions. Nothing from a held-out test set is used.
+Ranking. Each topic has documents: its example questions, title+keywords, and
+answer+detail. Documents are scored by BM25 over Kiwi content morphemes
+(particles and endings dropped, compound nouns both split and joined, aspect
+words such as 얼마/신청 down-weighted) and over character 2-3-grams of the
+content text with spaces removed (robust to STT spacing and small errors).
+A topic's score is its best document, plus the rest of its evidence, plus the
+topic scored as one document; a naive-Bayes posterior over topic term counts
+re-ranks. Colloquial and dialect forms (COLLOQUIAL, and the KB's
+_synonyms.yaml) add the standard word to the question. An optional local
+sentence-embedding model adds cosine similarity.
+
+Rejection. A monotone logistic model on KB-independent features (evidence
+score, coverage, unknown words) gives a confidence, fitted at load time on the
+KB's own examples: leave-one-question-out gives in-domain examples,
+leave-one-topic-out gives near-domain out-of-domain ones, plus a fixed list of
+everyday questions. Two thresholds follow from it: below `threshold` the
+question is out of domain; from `answer_threshold` up it is answered; in
+between the policy asks to confirm the topic. Nothing from a held-out test set
+is used.
 """
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nodes.dialogue.kb import STAFF_TOPIC, KnowledgeBase, Topic
+from nodes.dialogue.kb import KnowledgeBase, Topic
 
 # Content morphemes: nouns, numerals, verb/adjective stems, roots, foreign words.
 _KEEP_TAGS = {"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "MAG"}
@@ -135,7 +146,9 @@ class Analyzer:
     """Turns text into weighted morpheme terms and character n-gram terms."""
 
     def __init__(self, synonyms: dict[str, list[str]] | None = None, user_words: tuple[str, ...] = (),
-                 aspect_weight: float = 0.3, content_chars: bool = True, colloquial: bool = True):
+                 aspect_weight: float = 0.3, content_chars: bool = True, colloquial: bool = True,
+                 char_sizes: tuple[int, ...] = (2, 3)):
+        self.char_sizes = tuple(char_sizes)
         merged: dict[str, list[str]] = {k: list(v) for k, v in COLLOQUIAL.items()} if colloquial else {}
         for canon, phrases in (synonyms or {}).items():
             merged.setdefault(canon, []).extend(phrases)
@@ -202,7 +215,7 @@ class Analyzer:
         if expand:
             text = self.expand(text)
         morph, content, tags = self._analyze(text)
-        return morph, self.char_ngrams(content if self.content_chars else text), tags
+        return morph, self.char_ngrams(content if self.content_chars else text, self.char_sizes), tags
 
     def weight(self, term: str) -> float:
         """Query weight of a morpheme: words naming an aspect (얼마, 신청) say little about the topic."""
@@ -250,7 +263,7 @@ class Bm25:
     def scores(self, terms, weight=None, mass: float | None = None) -> np.ndarray:
         """Per-document BM25 divided by the query's idf mass (about 0..1).
 
-        weight(term) scales a query term; mass overrides the divisor (expansion
+        weight(term) scales a query term; mass overrides the divisor (added
         terms add evidence but no mass)."""
         hits = [(self.postings[t], weight(t) if weight else 1.0) for t in terms if t in self.postings]
         if not hits:
@@ -261,8 +274,8 @@ class Bm25:
 
 
 class NaiveBayes:
-    """Multinomial naive Bayes over each topic's term counts (additive smoothing): a
-    discriminative view of which words belong to which topic, fused with BM25."""
+    """Multinomial naive Bayes over each topic's term counts (additive smoothing): which
+    topic's vocabulary the question's words come from, as a second view next to BM25."""
 
     def __init__(self, topic_counts: list[Counter], alpha: float = 0.1):
         self.alpha = alpha
@@ -303,17 +316,17 @@ class RetrievalParams:
     second_weight: float = 0.75        # bonus for a second matching example of the same topic
     topic_doc_weight: float = 0.5      # weight of the whole topic scored as one document
     topic_doc_answer: bool = True      # the topic document includes the answer text
-    nb_weight: float = 0.0             # weight of the naive-Bayes topic posterior
+    nb_weight: float = 0.3             # weight of the naive-Bayes topic posterior
+    name_weight: float = 0.3           # bonus for a topic whose title or keyword is said outright
     nb_char_scale: float = 0.3         # character n-grams overlap, so their evidence is damped
     bm25_k1: float = 1.2
     bm25_b: float = 0.3                # short, even-length documents: little length normalisation
     answer_doc_weight: float = 1.0     # answer and detail text, as one more document of the topic
+    title_doc_weight: float = 1.0      # title and keywords, as one more document of the topic
+    char_sizes: tuple[int, ...] = (2, 3)
     aspect_weight: float = 0.3         # query weight of aspect words (얼마, 신청, 어디)
     content_chars: bool = True         # character n-grams over content morphemes only
     colloquial: bool = True            # built-in colloquial/dialect map (COLLOQUIAL)
-    expansion_weight: float = 0.5      # unknown query words also match KB words close in meaning
-    expansion_min_sim: float = 0.45
-    expansion_top: int = 3
     tie_ratio: float = 0.93            # second topic within this share of the first: ask which one
     max_false_reject: float = 0.01     # target on leave-one-out in-domain examples
     max_false_accept: float = 0.3      # share of calibration out-of-domain examples answered without confirming
@@ -391,7 +404,7 @@ class Retriever:
         self.kb = kb
         self.params = params or RetrievalParams()
         self.analyzer = Analyzer(kb.synonyms, kb_user_words(kb), self.params.aspect_weight, self.params.content_chars,
-                                 self.params.colloquial)
+                                 self.params.colloquial, self.params.char_sizes)
         self.topics: list[Topic] = list(kb.topics)
         p = self.params
         # documents per topic, contiguous: each example question, title+keywords, answer+detail
@@ -402,12 +415,12 @@ class Retriever:
                                   (f"{topic.answer} {topic.detail}", "answer")]):
                 texts.append(text); doc_topic.append(ti); doc_kind.append(kind)
         analyzed = [self.analyzer.analyze_tagged(t, expand=False) for t in texts]
-        self._build_vocab([a[2] for a in analyzed])
         self._doc_texts = texts
         self._doc_morph = [set(a[0]) for a in analyzed]
         self._doc_char = [set(a[1]) for a in analyzed]
         self.doc_topic = np.asarray(doc_topic, dtype=np.int32)
-        self.doc_weight = np.asarray([p.answer_doc_weight if k == "answer" else 1.0 for k in doc_kind])
+        kind_weight = {"question": 1.0, "title": p.title_doc_weight, "answer": p.answer_doc_weight}
+        self.doc_weight = np.asarray([kind_weight[k] for k in doc_kind])
         self.doc_is_question = np.asarray([k == "question" for k in doc_kind])
         self.topic_start = np.flatnonzero(np.r_[True, self.doc_topic[1:] != self.doc_topic[:-1]])
         self.morph = Bm25([a[0] for a in analyzed], p.bm25_k1, p.bm25_b)
@@ -424,6 +437,9 @@ class Retriever:
                 self._topic_char_counts[ti].update(self._doc_char_counts[i])
         self.topic_morph = Bm25([list(c.elements()) for c in self._topic_morph_counts], p.bm25_k1, p.bm25_b)
         self.topic_char = Bm25([list(c.elements()) for c in self._topic_char_counts], p.bm25_k1, p.bm25_b)
+        # names: a topic's title and keywords, found verbatim (spacing ignored) in a question
+        self._names = [(ti, n) for ti, t in enumerate(self.topics)
+                       for n in {normalize(x).replace(" ", "") for x in (t.title, *t.keywords)} if len(n) >= 2]
         self.nb_morph = NaiveBayes(self._topic_morph_counts)
         self.nb_char = NaiveBayes(self._topic_char_counts)
         self.dense: DenseEncoder | None = None
@@ -437,46 +453,6 @@ class Retriever:
         self.calibration: dict[str, float] = {}
         self._calibrate()
 
-    # -- semantic neighbours -------------------------------------------------
-
-    def _build_vocab(self, tag_maps: list[dict[str, str]]) -> None:
-        """KB morphemes the Kiwi language model has embeddings for."""
-        kiwi = self.analyzer.kiwi
-        vocab = {}
-        for tags in tag_maps:
-            for form, tag in tags.items():
-                if form in vocab or tag.split("-")[0] not in ("NNG", "NNP", "VV", "VA") or form in ASPECT_WORDS:
-                    continue
-                try:
-                    kiwi.morpheme_similarity((form, tag), (form, tag))
-                except (ValueError, RuntimeError):
-                    continue
-                vocab[form] = tag
-        self._vocab = list(vocab.items())
-        self._neighbour_cache: dict[tuple[str, str], list[tuple[str, float]]] = {}
-
-    def _neighbours(self, form: str, tag: str) -> list[tuple[str, float]]:
-        """KB morphemes close in meaning to an unknown query morpheme (공짜 -> 무료),
-        by the Kiwi CoNg model's morpheme embeddings; similarity rescaled to 0..1."""
-        key = (form, tag)
-        if key in self._neighbour_cache:
-            return self._neighbour_cache[key]
-        kiwi = self.analyzer.kiwi
-        p = self.params
-        sims = []
-        try:
-            for v, vtag in self._vocab:
-                sim = kiwi.morpheme_similarity(key, (v, vtag))
-                if sim >= p.expansion_min_sim:
-                    sims.append((v, (sim - p.expansion_min_sim) / (1 - p.expansion_min_sim)))
-        except (ValueError, RuntimeError):
-            sims = []
-        out = sorted(sims, key=lambda x: -x[1])[:p.expansion_top]
-        if len(self._neighbour_cache) > 10000:
-            self._neighbour_cache.clear()
-        self._neighbour_cache[key] = out
-        return out
-
     # -- scoring -----------------------------------------------------------
 
     def _doc_scores(self, text: str) -> tuple[np.ndarray, set[str], set[str], str]:
@@ -486,23 +462,31 @@ class Retriever:
         p = self.params
         weights = {t: self.analyzer.weight(t) for t in qm}
         mass = self.morph.query_mass(qm, self.analyzer.weight)
-        if p.expansion_weight > 0:
-            for t in qm:
-                if t not in self.morph.postings and t in tags:
-                    for v, sim in self._neighbours(t, tags[t]):
-                        weights[v] = max(weights.get(v, 0.0), p.expansion_weight * sim * self.analyzer.weight(v))
         s = (p.morph_weight * self.morph.scores(weights, weights.__getitem__, mass)
              + p.char_weight * self.char.scores(qc))
         self._last_query = (weights, mass, qc)
+        self._last_text = expanded
         self._last_tags = tags
         if self.dense is not None and self._doc_vecs is not None:
             qv = self.dense.encode([expanded])[0]
             s = s + p.dense_weight * np.clip(self._doc_vecs @ qv, 0.0, None)
         return s * self.doc_weight, qm, qc, expanded
 
-    def _topic_scores(self, doc_scores: np.ndarray, exclude_doc: int | None = None) -> np.ndarray:
-        """Best example, plus the rest of the topic's evidence (capped at the best), plus the
-        topic as one document (all its examples, title and keywords together)."""
+    def _name_bonus(self, text: str) -> np.ndarray:
+        """Per topic: the longest of its names said in the question, relative to the longest said of any
+        topic (0..1), so "기초연금 받고 싶어요" prefers the topic named 기초연금."""
+        squeezed = normalize(text).replace(" ", "")
+        best = np.zeros(len(self.topics))
+        for ti, name in self._names:
+            if len(name) > best[ti] and name in squeezed:
+                best[ti] = len(name)
+        return best / best.max() if best.max() > 0 else best
+
+    def _topic_scores(self, doc_scores: np.ndarray, exclude_doc: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Ranking scores and evidence scores per topic. Evidence: the best example, plus the rest of
+        the topic's evidence (capped at the best), plus the topic as one document. Ranking adds the
+        naive-Bayes posterior, which sums to one even when nothing matches, so it never counts as
+        evidence for the out-of-domain decision."""
         p = self.params
         best = np.maximum.reduceat(doc_scores, self.topic_start)
         total = np.add.reduceat(doc_scores, self.topic_start)
@@ -520,6 +504,10 @@ class Retriever:
                 tc[ti] = self.topic_char.score_counts({t: 1.0 for t in qc}, self.char_topic_mass(qc), cc,
                                                       sum(cc.values()))
             out = out + p.topic_doc_weight * (p.morph_weight * tm + p.char_weight * tc)
+        if p.name_weight > 0:
+            out = out + p.name_weight * self._name_bonus(self._last_text)
+        if p.nb_weight <= 0:
+            return out, out
         if p.nb_weight > 0:
             weights, _mass, qc = self._last_query
             ex_m = ex_c = None
@@ -529,8 +517,7 @@ class Retriever:
             ll = (self.nb_morph.log_likelihood(weights, ex_m)
                   + p.nb_char_scale * self.nb_char.log_likelihood({t: 1.0 for t in qc}, ex_c))
             post = np.exp(ll - ll.max())
-            out = out + p.nb_weight * post / post.sum()
-        return out
+        return out + p.nb_weight * post / post.sum(), out
 
     def char_topic_mass(self, qc: set[str]) -> float:
         return self.topic_char.query_mass(qc)
@@ -560,11 +547,11 @@ class Retriever:
         if exclude_docs is not None:
             doc_scores[exclude_docs] = 0.0
         loo_doc = int(exclude_docs[0]) if exclude_docs is not None and len(exclude_docs) == 1 else None
-        topic_scores = self._topic_scores(doc_scores, loo_doc)
+        topic_scores, evidence = self._topic_scores(doc_scores, loo_doc)
         if exclude_topic is not None:
             topic_scores[exclude_topic] = -1.0
         order = np.argsort(-topic_scores)[:3]
-        s1 = float(topic_scores[order[0]]) if len(order) else 0.0
+        s1 = float(evidence[order[0]]) if len(order) else 0.0
         top_docs = np.flatnonzero(self.doc_topic == order[0]) if len(order) else np.array([], dtype=int)
         if exclude_docs is not None:
             top_docs = np.setdiff1d(top_docs, exclude_docs)
@@ -603,14 +590,15 @@ class Retriever:
             if ti in multi:
                 order, _, feats = self._rank(text, exclude_docs=np.array([d]))
                 # an example its siblings do not retrieve is not evidence either way: leave it out
-                if order[0] == ti:
+                if order[0] == ti and feats[0] > 0:  # (all-zero scores rank topic 0 first by accident)
                     X.append(feats); y.append(1.0)
                     correct += 1
                 n_loo += 1
             if len(self.topics) > 2:
                 _, _, feats = self._rank(text, exclude_topic=ti, exclude_docs=np.flatnonzero(self.doc_topic == ti))
                 X.append(feats); y.append(0.0)
-        for text in GENERIC_OOD:
+        self._n_generic = len(GENERIC_OOD)
+        for text in GENERIC_OOD:  # kept last: _calibrate reads them back as the final rows
             _, _, feats = self._rank(text)
             X.append(feats); y.append(0.0)
         return np.array(X), np.array(y), correct / max(1, n_loo)
@@ -622,7 +610,15 @@ class Retriever:
             self.threshold = self.answer_threshold = 0.5
             return
         # class-balanced, L2-regularised logistic regression by gradient descent
-        sw = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
+        # half the weight on in-domain examples; the other half split between near-domain
+        # (leave-one-topic-out) and everyday questions, so neither kind of negative dominates
+        generic = np.zeros(len(y), dtype=bool)
+        generic[-self._n_generic:] = True
+        near = (y == 0) & ~generic
+        sw = np.where(y == 1, 0.5 / max(1, (y == 1).sum()), 0.0)
+        sw[near] = (0.25 if generic.any() else 0.5) / max(1, near.sum())
+        sw[generic] = (0.25 if near.any() else 0.5) / max(1, generic.sum())
+        sw *= len(y)
         w = np.zeros(X.shape[1])
         # monotone: more score or coverage never lowers confidence, more unknown words never raise it
         lo = np.array([0, 0, 0, -np.inf, -np.inf, -np.inf, -np.inf, -np.inf])
@@ -637,6 +633,10 @@ class Retriever:
         # highest threshold that keeps false rejection of in-domain examples within target, never above 0.5
         k = int(math.floor(self.params.max_false_reject * len(pos)))
         self.threshold = float(min(0.5, pos[k] - 1e-9)) if len(pos) else 0.5
+        # but everyday small talk is rejected however few examples the KB has (a tiny KB's
+        # leave-one-out minimum can sit at almost zero)
+        generic = np.sort(pr[generic])
+        self.threshold = float(min(0.5, max(self.threshold, generic[len(generic) // 2])))
         neg = pr[y == 0]
         # answer outright only above the level that few out-of-domain examples reach; in between, confirm
         neg_sorted = np.sort(neg)
@@ -650,6 +650,7 @@ class Retriever:
             "answer_threshold": self.answer_threshold,
             "loo_confirm": float(((pos >= self.threshold) & (pos < self.answer_threshold)).mean()) if len(pos) else 0.0,
             "ood_answered": float((neg >= self.answer_threshold).mean()) if len(neg) else 0.0,
+            "generic_ood_reject": float((generic < self.threshold).mean()),
             "loo_false_reject": float((pos < self.threshold).mean()) if len(pos) else 0.0,
             "ood_reject": float((neg < self.threshold).mean()) if len(neg) else 0.0,
         }

@@ -5,9 +5,10 @@
 
 Prints, for the `main` split: label-level precision/recall for abuse and crisis, per-category
 figures, the false-positive rate on hard negatives, latency (mean and p99 per utterance, CPU),
-and every case the engine gets wrong. The `blind` split (written last, never used to change the
-engine) is scored separately as the estimate for unseen speech; the `heldback` split (known
-failures, left unfixed) is listed separately. --compare scores korcen and nerv-filter on the same rows when they
+and every case the engine gets wrong. The `blind` and `blind2` splits are scored separately: blind2
+(frozen, never used to change the engine) is the estimate for unseen speech; blind was that
+estimate until the 2026-11 rework used its failures as development data. The `heldback` split
+(known failures) is listed separately. --compare scores korcen and nerv-filter on the same rows when they
 are installed (they only say "profane or not", so they are scored as an abuse detector).
 """
 from __future__ import annotations
@@ -26,9 +27,13 @@ DEFAULT_TESTSET = Path(__file__).resolve().parents[2] / "tests" / "data" / "mode
 CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abuse",
                      "financial_abuse", "sexual_violence", "crime")
 PII_KINDS = ("rrn", "mobile", "landline", "card", "account", "email")
-# main: the tuning set. blind: written last and never used to change the engine, so its figures
-# estimate behaviour on unseen speech. heldback: known failures left unfixed.
-SPLITS = ("main", "blind", "heldback")
+# main: the tuning set. blind2: written before the 2026-11 rework without reading the lexicons and
+# never used to change the engine, so its figures estimate behaviour on unseen speech. blind: the
+# same role before that rework, which used it as development data. heldback: known failures.
+BLIND_SPLITS = ("blind", "blind2")
+BLIND_TITLES = {"blind": "blind split (development data since the 2026-11 rework)",
+                "blind2": "blind2 split (frozen, never used to tune the engine)"}
+SPLITS = ("main", *BLIND_SPLITS, "heldback")
 TARGETS = {"crisis_recall": 0.98, "abuse_precision": 0.95, "abuse_recall": 0.90,
            "hard_negative_fp_rate": 0.02, "latency_mean_ms": 5.0}
 
@@ -186,13 +191,14 @@ def main(argv: list[str] | None = None) -> int:
     cases = load_testset(args.testset)
     main_cases = [c for c in cases if c.split == "main"]
     held = [c for c in cases if c.split == "heldback"]
-    blind = [c for c in cases if c.split == "blind"]
+    blinds = {name: [c for c in cases if c.split == name] for name in BLIND_SPLITS}
     t0 = time.perf_counter()
     moderator = Moderator(args.lexicon_dir)
     load_s = time.perf_counter() - t0
     preds, times = run_engine(moderator, main_cases, max(1, args.repeat))
     held_preds, _ = run_engine(moderator, held, 1) if held else ([], [])
-    blind_preds, _ = run_engine(moderator, blind, 1) if blind else ([], [])
+    blind_preds = {name: run_engine(moderator, rows, 1)[0] if rows else []
+                   for name, rows in blinds.items()}
 
     result = {
         "testset": str(args.testset),
@@ -200,13 +206,15 @@ def main(argv: list[str] | None = None) -> int:
         "latency": _latency(times),
         "load_s": round(load_s, 3),
         "failures": _failures(main_cases, preds),
-        "blind": {"score": score(blind, blind_preds), "failures": _failures(blind, blind_preds)} if blind else None,
+        **{name: {"score": score(rows, blind_preds[name]), "failures": _failures(rows, blind_preds[name])}
+           if rows else None for name, rows in blinds.items()},
         "heldback": {"score": score(held, held_preds) if held else None,
                      "cases": [{"line": c.line, "text": c.text,
                                 "expected": [c.label, sorted(c.categories), sorted(c.pii)],
                                 "got": [p[0], sorted(p[1]), sorted(p[2])]}
                                for c, p in zip(held, held_preds)]},
-        "all": score(main_cases + blind + held, preds + blind_preds + held_preds),
+        "all": score(main_cases + sum(blinds.values(), []) + held,
+                     preds + sum(blind_preds.values(), []) + held_preds),
         "targets": TARGETS,
     }
     m = result["main"]
@@ -219,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.compare:
         result["compare"] = {"main": compare_libraries(main_cases),
-                             "blind": compare_libraries(blind) if blind else None}
+                             **{name: compare_libraries(rows) if rows else None
+                                for name, rows in blinds.items()}}
 
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
@@ -233,10 +242,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nfailures on main split ({len(result['failures'])}):")
     for f in result["failures"]:
         print(f"  line {f['line']}: {f['text']!r} expected {f['expected']} got {f['got']}")
-    if blind:
-        _print_report("blind split (never used to tune the engine)", result["blind"]["score"])
-        print(f"failures on blind split ({len(result['blind']['failures'])}):")
-        for f in result["blind"]["failures"]:
+    for name, rows in blinds.items():
+        if not rows:
+            continue
+        _print_report(BLIND_TITLES[name], result[name]["score"])
+        print(f"failures on {name} split ({len(result[name]['failures'])}):")
+        for f in result[name]["failures"]:
             print(f"  line {f['line']}: {f['text']!r} expected {f['expected']} got {f['got']}")
     if held:
         hs = result["heldback"]["score"]
@@ -246,13 +257,14 @@ def main(argv: list[str] | None = None) -> int:
         for c in result["heldback"]["cases"]:
             print(f"  line {c['line']}: {c['text']!r} expected {c['expected']} got {c['got']}")
         a = result["all"]
-        print(f"main + blind + held-back together ({a['n']}): abuse P {_fmt(a['labels']['abuse']['precision'])} "
+        print(f"main + blind + blind2 + held-back together ({a['n']}): abuse P {_fmt(a['labels']['abuse']['precision'])} "
               f"R {_fmt(a['labels']['abuse']['recall'])}, crisis P {_fmt(a['labels']['crisis']['precision'])} "
               f"R {_fmt(a['labels']['crisis']['recall'])}, hard-negative fp rate {_fmt(a['hard_negatives']['fp_rate'])}")
     if args.compare:
         print("\ncomparison, scored as abuse detectors (flagged = abuse). Ours was tuned on the main split and")
-        print("the libraries were not, so the blind split is the fair comparison.")
-        for split, rep in (("main", m), ("blind", result["blind"]["score"] if blind else None)):
+        print("the libraries were not, so the blind splits are the fair comparison.")
+        for split, rep in (("main", m), *((n, result[n]["score"] if rows else None)
+                                          for n, rows in blinds.items())):
             if rep is None:
                 continue
             print(f"[{split}] {'library':12} {'abuse P':>8} {'abuse R':>8} {'hard-neg fp':>12} {'crisis R':>9}")

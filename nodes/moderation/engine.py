@@ -4,8 +4,9 @@
     v = m.check("가슴이 너무 아파요")      # Verdict(label="crisis", hotline="119", alert=True, ...)
 
 Three independent detectors, combined in `check`:
-  - crisis: regular expressions from crisis.yaml over the normalised text; never depends on the
-    profanity lists. Crisis wins over abuse.
+  - crisis: regular expressions from crisis.yaml over the normalised text, single patterns or
+    compositions of parts that may appear anywhere in the utterance (a perpetrator, a violent
+    verb); never depends on the profanity lists. Crisis wins over abuse.
   - abuse: terms from abuse.yaml matched on the spacing-free skeleton (korean.py), so spacing,
     split jamo, initial consonants, digits/Latin letters and elongation do not evade them; each
     match is then checked against Kiwi's morphemes so that it starts on a word boundary and is not
@@ -71,9 +72,11 @@ class _Term:
 
 @dataclass
 class _Rule:
-    regex: re.Pattern
+    regex: re.Pattern | None
     category: str
     hotline: str | None = None
+    parts: list[re.Pattern] | None = None  # a composed rule: `need` of these, in any order
+    need: int = 0
 
 
 @dataclass
@@ -195,17 +198,32 @@ class _CrisisLexicon:
             _check_keys(body, {"hotline", "priority", "patterns", "exclude"}, where)
             if "hotline" not in body:
                 raise LexiconError(f"{where}: needs a hotline")
-            rules = []
-            for p in body.get("patterns") or []:
-                if isinstance(p, dict):
-                    _check_keys(p, {"pattern", "hotline"}, f"{where}.patterns")
-                    rules.append(_Rule(_compile_phrase(p["pattern"], groups, where), name,
-                                       str(p["hotline"]) if p.get("hotline") else None))
-                else:
-                    rules.append(_Rule(_compile_phrase(p, groups, where), name))
+            rules = [self._rule(p, name, groups, f"{where}.patterns") for p in body.get("patterns") or []]
             self.categories.append(_CrisisCategory(
                 name, str(body["hotline"]), int(body.get("priority", 9)), rules,
                 [_compile_phrase(p, groups, where) for p in body.get("exclude") or []]))
+
+    @staticmethod
+    def _rule(entry, category: str, groups: dict[str, str], where: str) -> _Rule:
+        """A pattern string; {pattern, hotline}; or {parts: [...], need: N, hotline} where N of the
+        parts (default all) must each match somewhere in the utterance, in any order."""
+        if not isinstance(entry, dict):
+            return _Rule(_compile_phrase(entry, groups, where), category)
+        _check_keys(entry, {"pattern", "parts", "need", "hotline"}, where)
+        hotline = str(entry["hotline"]) if entry.get("hotline") else None
+        if ("pattern" in entry) == ("parts" in entry):
+            raise LexiconError(f"{where}: an entry needs exactly one of 'pattern' or 'parts'")
+        if "pattern" in entry:
+            if "need" in entry:
+                raise LexiconError(f"{where}: 'need' goes with 'parts', not 'pattern'")
+            return _Rule(_compile_phrase(entry["pattern"], groups, where), category, hotline)
+        parts = entry["parts"]
+        if not isinstance(parts, list) or len(parts) < 2:
+            raise LexiconError(f"{where}: 'parts' must list at least two patterns")
+        need = entry.get("need", len(parts))
+        if not isinstance(need, int) or not 1 <= need <= len(parts):
+            raise LexiconError(f"{where}: 'need' must be 1..{len(parts)}, got {need!r}")
+        return _Rule(None, category, hotline, [_compile_phrase(q, groups, where) for q in parts], need)
 
 
 @dataclass
@@ -275,6 +293,13 @@ class Moderator:
         for cat in self.crisis.categories:
             excluded = [m.span() for ex in cat.exclude for m in ex.finditer(norm.text)]
             for rule in cat.rules:
+                if rule.parts is not None:
+                    spans = [sp for sp in (_first_match(q, norm.text, excluded) for q in rule.parts) if sp]
+                    if len(spans) >= rule.need:
+                        start, end = norm.span(min(s for s, _ in spans), max(e for _, e in spans))
+                        hits.append(_Hit(start, end, cat.name, SCORE_CRISIS,
+                                         rule.hotline or cat.hotline, cat.priority))
+                    continue
                 for m in rule.regex.finditer(norm.text):
                     if m.end() == m.start():
                         continue
@@ -386,6 +411,14 @@ class Moderator:
                 if rest.replace(" ", "") not in self.abuse.suffixes:
                     return False
         return True
+
+
+def _first_match(regex: re.Pattern, text: str, excluded: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Span of the first non-empty match of regex that overlaps no excluded span."""
+    for m in regex.finditer(text):
+        if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e in excluded):
+            return m.span()
+    return None
 
 
 def _unique(items) -> list[str]:

@@ -230,11 +230,13 @@ class Skeleton(Mapped):
 
 
 def skeleton(norm: Mapped) -> Skeleton:
-    """Remove spaces and punctuation, merge vowel elongation."""
+    """Remove spaces and punctuation, merge vowel elongation, also when it is letter-spaced
+    ("시 이 발": a one-letter word that only lengthens the one-letter word before it)."""
     sk = Skeleton()
     word = 0
     prev_space = False
-    for ch, s, e in zip(norm.text, norm.starts, norm.ends):
+    text = norm.text
+    for k, (ch, s, e) in enumerate(zip(text, norm.starts, norm.ends)):
         if ch.isspace():
             prev_space = True
             continue
@@ -243,13 +245,20 @@ def skeleton(norm: Mapped) -> Skeleton:
         prev_space = False
         if not (is_hangul(ch) or ch.isalnum()):
             continue
-        if sk.text and sk.word[-1] == word and is_syllable(ch) and is_syllable(sk.text[-1]):
+        if sk.text and is_syllable(ch) and is_syllable(sk.text[-1]):
             last = sk.text[-1]
             ini, med, fin = decompose(ch)
             lini, lmed, lfin = decompose(last)
-            if ini == "ㅇ" and med == lmed and lfin == "":  # 씨이발, 조오온나, 바아알
+            same_word = sk.word[-1] == word
+            letter_spaced = (not same_word and sk.word[-1] == word - 1 and fin == ""
+                             and (len(sk.word) < 2 or sk.word[-2] != sk.word[-1])
+                             and (k + 1 == len(text) or text[k + 1].isspace()))
+            if ini == "ㅇ" and med == lmed and lfin == "" and (same_word or letter_spaced):
+                # 씨이발, 조오온나, 바아알; 시 이 발
                 sk.text = sk.text[:-1] + compose(lini, lmed, fin)
                 sk.ends[-1] = e
+                if letter_spaced:
+                    word -= 1  # the lengthening letter is not a word of its own
                 continue
         sk.text += ch
         sk.starts.append(s)

@@ -6,7 +6,8 @@
 Kinds: rrn (주민등록번호), mobile, landline, card (Luhn-valid), account (bank-account-like
 digit groups), email. Digits may be separated by spaces, hyphens or dots, as speech-to-text
 writes them ("8 0 0 1 0 1 1 2 3 4 5 6 7"); Sino-Korean digit words are read too
-("공일공 일이삼사 오육칠팔"), and e-mail spoken as "kim 골뱅이 naver 점 com". Span offsets index the original text; Span.text is the masked form.
+("공일공 일이삼사 오육칠팔"), also with place values ("공일공 천이백삼십사 오천육백칠십팔"), and
+e-mail spoken as "kim 골뱅이 naver 점 com". Span offsets index the original text; Span.text is the masked form.
 """
 from __future__ import annotations
 
@@ -33,11 +34,34 @@ _SINO = {"공": "0", "영": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
          "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
 # At least nine spoken digits in a row, so ordinary words (이사, 오일) never qualify.
 _SINO_RUN = re.compile(r"[공영일이삼사오육륙칠팔구](?:(?:[ \-]|에 ?)?[공영일이삼사오육륙칠팔구]){8,}")
+# A run of spoken number words where at least one group uses place values (천이백삼십사 = 1234).
+_PLACE = {"십": 10, "백": 100, "천": 1000}
+_SINO_PLACE_RUN = re.compile(
+    r"(?<![가-힣])[공영일이삼사오육륙칠팔구십백천]+(?:(?:[ \-]|에 ?)[공영일이삼사오육륙칠팔구십백천]+)+")
 # A final 이 before these endings is the copula (오육칠팔이에요), not the digit 2.
 _COPULA_AFTER = re.compile(r"에요|예요|고 |요|야|며|라")
 _ACCOUNT_CONTEXT = re.compile(r"계좌|통장|은행|입금|송금|이체|account")
 _MOBILE = re.compile(r"01[016789]\d{7,8}")
 _LANDLINE = re.compile(r"(?:02\d{7,8}|0[3-6][1-5]\d{7,8}|070\d{8})")
+
+
+def sino_digits(group: str) -> str | None:
+    """Digits of one spoken group: 공일공 -> "010" (digit by digit), 천이백삼십사 -> "1234"
+    (place values, largest first); None when it is neither."""
+    if not any(c in _PLACE for c in group):
+        return "".join(_SINO[c] for c in group) if all(c in _SINO for c in group) else None
+    total, unit, last_place = 0, None, 10_000
+    for c in group:
+        if c in _PLACE:
+            if _PLACE[c] >= last_place:
+                return None
+            total += (unit if unit is not None else 1) * _PLACE[c]
+            last_place, unit = _PLACE[c], None
+        elif c in _SINO and _SINO[c] != "0" and unit is None:
+            unit = int(_SINO[c])
+        else:
+            return None
+    return str(total + (unit or 0))
 
 
 def luhn_ok(digits: str) -> bool:
@@ -134,6 +158,23 @@ def _split_rrn(text: str) -> list[Span]:
     return spans
 
 
+def _place_value_runs(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for m in _SINO_PLACE_RUN.finditer(text):
+        groups = [(g.start() + m.start(), g.end() + m.start())
+                  for g in re.finditer(r"[공영일이삼사오육륙칠팔구십백천]+", m.group())]
+        last_start, last_end = groups[-1]
+        if sino_digits(text[last_start:last_end]) is None and text[last_end - 1] == "이" \
+                and _COPULA_AFTER.match(text, last_end):
+            groups[-1] = (last_start, last_end - 1)
+        digits = [sino_digits(text[a:b]) for a, b in groups]
+        if None in digits or not any(c in _PLACE for a, b in groups for c in text[a:b]) \
+                or sum(map(len, digits)) < 9:
+            continue
+        spans += _scan_groups(text, groups, lambda g: sino_digits(text[g[0]:g[1]]))
+    return spans
+
+
 def find(text: str) -> list[Span]:
     """All personal data in text, sorted by start, non-overlapping."""
     spans: list[Span] = []
@@ -152,6 +193,7 @@ def find(text: str) -> list[Span]:
             if groups[-1][0] == groups[-1][1]:
                 groups.pop()
         spans += _scan_groups(text, groups, lambda g: "".join(_SINO[c] for c in text[g[0]:g[1]]))
+    spans += _place_value_runs(text)
     spans += _split_rrn(text)
     spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
     kept: list[Span] = []

@@ -44,10 +44,10 @@ def test_kb_import_check_and_report(capsys, tmp_path):
     assert cli.kb_main(["check", str(out)]) == 0
     assert "5 topics" in capsys.readouterr().out
     db = tmp_path / "log.sqlite"
-    assert cli.ask_main(["여권 만들고 싶어요", "--kb", str(out), "--log", str(db)]) == 0
+    assert cli.ask_main(["오늘 야구 누가 이겼어요", "--kb", str(out), "--log", str(db)]) == 0
     capsys.readouterr()
     assert cli.kb_main(["report", "--db", str(db), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == [{"question": "여권 만들고 싶어요", "count": 1}]
+    assert json.loads(capsys.readouterr().out) == [{"question": "오늘 야구 누가 이겼어요", "count": 1}]
 
 
 def test_kb_import_bad_file_exit_code(capsys, tmp_path):

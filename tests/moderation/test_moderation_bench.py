@@ -51,10 +51,27 @@ def test_blind_split_is_scored_apart(result):
     assert blind["hard_negatives"]["fp_rate"] <= 0.05
 
 
+def test_blind2_is_large_covers_every_category_and_is_scored_apart(result):
+    rows = [c for c in bench.load_testset() if c.split == "blind2"]
+    assert len(rows) >= 120
+    assert sum(c.label == "crisis" for c in rows) >= 60
+    assert sum(c.label == "abuse" for c in rows) >= 25
+    assert sum(c.hard and c.label == "allow" for c in rows) >= 35
+    assert set(bench.CRISIS_CATEGORIES) <= set().union(*(c.categories for c in rows))
+    b2 = result["blind2"]["score"]
+    assert b2["n"] == len(rows)
+    # Floors at the figures measured once after the 2026-11 rework (crisis R 0.96, abuse P 0.95,
+    # hard-negative fp 4/44): a regression guard, not the product targets, which blind2 misses.
+    assert b2["labels"]["crisis"]["recall"] >= 0.95
+    assert b2["labels"]["abuse"]["precision"] >= 0.95
+    assert b2["hard_negatives"]["fp_rate"] <= 0.10
+
+
 def test_table_output(capsys):
     assert bench.main(["--repeat", "1"]) == 0
     out = capsys.readouterr().out
     assert "[crisis]" in out and "suicide" in out and "p99" in out and "held-back" in out and "blind split" in out
+    assert "blind2 split (frozen" in out and "blind2 + held-back together" in out
 
 
 def test_bad_testset_row_fails_loudly(tmp_path):

@@ -195,3 +195,109 @@ def test_any_text_gives_a_consistent_verdict(mod, text):
         assert 0 <= s.start < s.end <= len(text)
         if s.category not in v.pii:
             assert s.text == text[s.start:s.end]
+
+
+# -- generalised crisis rules: components composed, not whole sentences listed ----------------
+
+@pytest.mark.parametrize("text, category", [
+    ("숨이 너무 가빠요", "medical"),                               # adverb between subject and verb
+    ("가슴이 막 조여 와요", "medical"),
+    ("할아버지 입이 갑자기 돌아갔어요", "medical"),                  # stroke, one strong sign
+    ("엄마가 말이 어눌하고 침을 흘려요", "medical"),                 # stroke, two weaker signs
+    ("계단에서 굴렀는데 다리가 부러진 것 같아요", "medical"),        # fall + injury
+    ("손을 베였는데 피가 계속 나요", "medical"),
+    ("할머니가 락스를 드셨어요", "medical"),
+    ("약 먹었어요 많이 한꺼번에", "medical"),                        # drug + amount + swallowed, any order
+    ("혈당이 뚝 떨어져서 정신이 없어요", "medical"),
+    ("떡이 목에 걸렸어요", "medical"),
+    ("집 안이 연기로 가득해요", "fire"),
+    ("멀티탭에서 연기가 나요", "fire"),
+    ("옆방에서 불이 나는 것 같아요", "fire"),
+    ("오늘 밤 다 끝낼 생각이에요", "suicide"),
+    ("죽은 남편 따라가고 싶어요", "suicide"),                       # the dead + following them
+    ("세상에 미련이 없어요", "suicide"),
+    ("이제 다 정리했어요 마지막 인사 하러 왔어요", "suicide"),
+    ("남편이 머리채를 잡고 끌고 다녀요", "family_violence"),
+    ("아들이 죽여 버린다고 해요", "family_violence"),
+    ("밖에서 문을 잠가서 못 나가요", "elder_abuse"),
+    ("간병인이 제 손목을 묶어요", "elder_abuse"),
+    ("아들이 제 땅을 몰래 팔았어요", "financial_abuse"),              # relative + valuables + misuse
+    ("딸이 제 인감으로 대출을 받았어요", "financial_abuse"),
+    ("아들이 돈 안 주면 집에서 쫓아낸대요", "financial_abuse"),
+    ("요양원 직원이 제 엉덩이를 더듬어요", "sexual_violence"),
+    ("강제로 추행을 당했어요", "sexual_violence"),
+    ("어떤 남자가 집 앞에서 계속 지켜봐요", "crime"),                # stranger + watching
+    ("모르는 사람이 인증번호를 불러 달래요", "crime"),
+    ("문자에 있는 링크를 눌렀더니 통장에서 돈이 다 빠져나갔어요", "crime"),
+])
+def test_generalised_crisis_rules(mod, text, category):
+    v = mod.check(text)
+    assert v.label == "crisis" and category in v.categories, (text, v)
+
+
+@pytest.mark.parametrize("text", [
+    "가슴이 아프네요 그 소식 들으니",            # grief
+    "요즘은 가슴이 하나도 안 아파요",           # negation
+    "숨이 안 차요 괜찮아요",
+    "등산하고 나니 숨이 차네요",                # exertion explained
+    "할아버지가 넘어질 뻔했는데 괜찮으세요",      # near miss, over
+    "생선 가시가 목에 걸렸다가 빠졌어요",
+    "피곤해서 쓰러질 것 같아요 하하",
+    "손녀 연기가 많이 늘었어요", "회의가 다음 주로 연기됐어요",   # acting, postponement
+    "불이 안 붙어요 가스레인지가", "불편한 점이 있어요",
+    "손자가 컴퓨터 게임에서 칼을 휘둘러요",
+    "보이스피싱 전화 받으면 어떻게 해야 해요",
+    "오늘 안에 김장을 끝낼 거예요", "집 정리 다 했어요 이사 가려고요",
+    "혈당이 많이 떨어져서 좋아요 의사 선생님이 칭찬했어요",
+    "딸이 통장에 돈을 넣어 줬어요 고맙게도", "아들이 집을 팔고 이사 간대요",
+    "영감 먼저 보내고 혼자 산 지 오래예요", "문 잠그고 나가요", "머리를 묶었어요",
+    "추워서 몸이 떨려요", "누가 제 우산을 잘못 가져갔나 봐요",
+])
+def test_generalised_rules_spare_innocent_speech(mod, text):
+    assert mod.check(text).label == "allow", (text, mod.check(text))
+
+
+@pytest.mark.parametrize("text, category", [
+    ("야 이 새끼야 똑바로 해", "profanity"), ("이 미친 기계 새끼", "profanity"), ("개 새끼야", "profanity"),
+    ("시 이 발 뭐야", "profanity"), ("18 놈아", "profanity"),
+    ("조선족 놈들 다 쫓아내야 돼", "hate"), ("외국인 놈들 다 추방해야 돼", "hate"),
+    ("야 벗어 봐", "sexual"),
+])
+def test_generalised_abuse_rules(mod, text, category):
+    v = mod.check(text)
+    assert v.label == "abuse" and category in v.categories, (text, v)
+
+
+@pytest.mark.parametrize("text", ["이 새끼 고양이 귀엽죠", "아이고 내 새끼야 보고 싶었다", "신발 벗어 주세요",
+                                  "외투 벗어 봐요 덥잖아요", "옛날에는 장티푸스를 염병이라고 했지요",
+                                  "조선족 식당 맛있어요", "장애인 복지카드 신청하려고요"])
+def test_generalised_abuse_rules_spare_innocent_speech(mod, text):
+    assert mod.check(text).label == "allow", (text, mod.check(text))
+
+
+def test_composed_rule_needs_its_parts_in_any_order(tmp_path):
+    crisis = ("groups:\n  kin: '(?:아들|딸)'\n"
+              "categories:\n  family_violence:\n    hotline: '1577-1389'\n    patterns:\n"
+              "      - {parts: ['{kin}', '때려', '술'], need: 2, hotline: '1366'}\n"
+              "    exclude: ['때려 ?잡']\n")
+    m = Moderator(lexicon_dir=_write_lexicon(tmp_path, "categories: {}\n", crisis))
+    v = m.check("술 마시면 때려요 아들이")
+    assert v.label == "crisis" and v.hotline == "1366"
+    assert v.spans[0].text == "술 마시면 때려요 아들"             # from the first part to the last
+    assert m.check("때려요").label == "allow"                   # one part of two is not enough
+    assert m.check("아들이 모기를 때려잡았어요").label == "allow"  # an excluded part does not count
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("{parts: ['a']}", "at least two"),
+    ("{parts: ['a', 'b'], need: 3}", "need"),
+    ("{pattern: 'a', parts: ['a', 'b']}", "exactly one"),
+    ("{pattern: 'a', need: 1}", "need"),
+    ("{parts: ['a', 'b'], every: 2}", "unknown key"),
+])
+def test_bad_composed_rule_fails_loudly(tmp_path, entry, message):
+    crisis = f"categories:\n  fire:\n    hotline: '119'\n    patterns:\n      - {entry}\n"
+    _write_lexicon(tmp_path, "categories: {}\n", crisis)
+    with pytest.raises(LexiconError, match=message) as err:
+        Moderator(lexicon_dir=tmp_path)
+    assert "crisis.yaml" in str(err.value)

@@ -59,3 +59,16 @@ def test_skeleton_span_maps_back_to_original():
     assert sk.text == "개새끼야"
     start, end = sk.span(0, 3)
     assert text[start:end] == "개.새.끼"
+
+
+def test_letter_spaced_elongation_is_merged():
+    sk = korean.skeleton(korean.normalize("시 이 발 뭐야"))
+    assert sk.text == "시발뭐야"
+    assert sk.word[:2] == [0, 1]          # 시 and 발 stay in different words (letter spacing)
+    assert sk.span(0, 2) == (0, 5)
+
+
+def test_lengthening_letter_inside_a_longer_word_is_not_merged():
+    # "이" after a two-letter word, or before more letters, is an ordinary word.
+    assert korean.skeleton(korean.normalize("가시 이 발")).text == "가시이발"
+    assert korean.skeleton(korean.normalize("시 이발")).text == "시이발"

@@ -81,3 +81,21 @@ def test_mask_never_reveals_and_offsets_valid(text):
     for s in spans:
         assert 0 <= s.start < s.end <= len(text)
         assert s.text in masked
+
+
+@pytest.mark.parametrize("text, masked, kind", [
+    ("공일공 천이백삼십사 오천육백칠십팔로 전화 주세요", "010-****-****로 전화 주세요", "mobile"),
+    ("번호는 공일공에 구천구백구십구에 팔천칠백육십오예요", "번호는 010-****-****예요", "mobile"),
+    ("공일공 이삼사오 육천칠백팔십구이에요", "010-****-****이에요", "mobile"),
+    ("공이 삼백사십오 육천칠백팔십구", "02-****-****", "landline"),
+])
+def test_spoken_numbers_with_place_values(text, masked, kind):
+    out, spans = mask(text)
+    assert out == masked
+    assert [s.category for s in spans] == [kind]
+
+
+@pytest.mark.parametrize("text", ["이천 오백 원이에요", "일억 이천만 원", "칠십 평생 처음이에요",
+                                  "삼천포로 빠졌네", "천이백 원 오백 원"])
+def test_amounts_in_number_words_are_not_masked(text):
+    assert mask(text) == (text, [])
