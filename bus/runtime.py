@@ -117,9 +117,9 @@ class Runtime:
         expected = self.cls.outputs[output]
         if not isinstance(msg, expected):
             raise TypeError(f"output '{output}' carries {expected.__name__}, not {type(msg).__name__}")
-        if trace is None:
+        if trace is None:   # a reply keeps its cause's trace; a source starts a new one
             h = self.current_header()
-            trace = h.trace if h else ""
+            trace = h.trace if h else m.new_trace()
         frames = m.encode(topic, msg, self.id, self.inc, next(self.seq[topic]), trace)
         if threading.get_ident() == self.io_thread:
             self._send(topic, frames)

@@ -41,7 +41,7 @@ class Harness:
             raise TypeError(f"output '{output}' carries {self.cls.outputs[output].__name__}, not {type(msg).__name__}")
         frames = m.encode(f"test/{output}", msg, "test", "0", 1)   # must survive the wire
         m.decode([bytes(memoryview(f).cast("B")) for f in frames])
-        trace = trace if trace is not None else (self._header.trace if self._header else "")
+        trace = trace if trace is not None else (self._header.trace if self._header else m.new_trace())
         self.published.append((output, msg, trace))
 
     def interrupt(self, reason: str, trace: str) -> None:
