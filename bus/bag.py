@@ -25,23 +25,19 @@ def record(client: Client, path: str, topics: list[str], duration: float = 0, co
         f.write(MAGIC)
         try:
             while not (duration and time.monotonic() - t0 > duration) and not (count and n >= count):
-                events = dict(client.poller.poll(100))
-                if client.ctl_sub in events:
-                    while client.ctl_sub.poll(0):
-                        client.recv_ctl()
-                if client.data_sub in events:
-                    while client.data_sub.poll(0):
-                        frames = client.data_sub.recv_multipart(copy=False)
-                        try:
-                            topic, h, msg = m.decode(frames)
-                        except m.BadMessage:
-                            continue
-                        for k, v in vars(msg).items():
-                            setattr(msg, k, masked(v))
-                        out = m.encode(topic, msg, h.src, h.inc, h.seq, h.trace)
-                        f.write(msgpack.packb([time.monotonic() - t0, topic,
-                                               [bytes(memoryview(x).cast("B")) for x in out]]))
-                        n += 1
+                for frames in client.receive(100):
+                    try:
+                        topic, h, msg = m.decode(frames)
+                    except m.BadMessage:
+                        continue
+                    for k, v in vars(msg).items():
+                        setattr(msg, k, masked(v))
+                    out = m.encode(topic, msg, h.src, h.inc, h.seq, h.trace)
+                    f.write(msgpack.packb([time.monotonic() - t0, topic,
+                                           [bytes(memoryview(x).cast("B")) for x in out]]))
+                    n += 1
+                    if count and n >= count:
+                        break
         except KeyboardInterrupt:
             pass
     return n

@@ -113,26 +113,20 @@ def cmd_topic(args) -> int:
             now = time.monotonic()
             if args.duration and now - t0 > args.duration:
                 break
-            events = dict(c.poller.poll(100))
-            if c.ctl_sub in events:
-                while c.ctl_sub.poll(0):
-                    c.recv_ctl()
-            if c.data_sub in events:
-                while c.data_sub.poll(0):
-                    frames = c.data_sub.recv_multipart(copy=False)
-                    try:
-                        topic, h, msg = m.decode(frames)
-                    except m.BadMessage as e:
-                        print(f"(undecodable message: {e})")
-                        continue
-                    n += 1
-                    if args.action == "echo":
-                        print(json.dumps({"topic": topic, "type": h.type, "src": h.src, "seq": h.seq,
-                                          "trace": h.trace, "msg": _show(msg)}, ensure_ascii=False), flush=True)
-                        if args.count and n >= args.count:
-                            return 0
-                    stamps.append(time.monotonic())
-                    sizes.append(sum(len(f.buffer) for f in frames))
+            for frames in c.receive(100):
+                try:
+                    topic, h, msg = m.decode(frames)
+                except m.BadMessage as e:
+                    print(f"(undecodable message: {e})")
+                    continue
+                n += 1
+                if args.action == "echo":
+                    print(json.dumps({"topic": topic, "type": h.type, "src": h.src, "seq": h.seq,
+                                      "trace": h.trace, "msg": _show(msg)}, ensure_ascii=False), flush=True)
+                    if args.count and n >= args.count:
+                        return 0
+                stamps.append(time.monotonic())
+                sizes.append(sum(len(f.buffer) for f in frames))
             if args.action in ("hz", "bw") and time.monotonic() - last_print >= 1.0:
                 last_print = time.monotonic()
                 window = [i for i, t in enumerate(stamps) if last_print - t <= args.window]

@@ -219,6 +219,18 @@ class Client:
                 self.data_sub.connect(ep)
                 self.connected[ep] = key
 
+    def receive(self, timeout_ms: int = 100) -> list[list]:
+        """Wait up to timeout_ms; handle control traffic; return the data messages (raw frames)."""
+        events = dict(self.poller.poll(timeout_ms))
+        if self.ctl_sub in events:
+            while self.ctl_sub.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+                self.recv_ctl()
+        out = []
+        if self.data_sub is not None and self.data_sub in events:
+            while self.data_sub.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+                out.append(self.data_sub.recv_multipart(copy=False))
+        return out
+
     def expire(self) -> list[m.NodeStatus]:
         gone = self.directory.expire(time.monotonic())
         if gone:
