@@ -2,6 +2,8 @@
 
 - held-out paraphrases (tests/data/dialogue/heldout.tsv): top-1 topic, answered correctly, false rejection
 - out-of-domain questions (tests/data/dialogue/ood.tsv): rejection rate
+- the same two figures on an independent set written without seeing the KB or the engine
+  (heldout2.tsv, ood2.tsv): never used for development
 - latency per query over a synthetic knowledge base of --entries topics
 - the same engine on an imported FAQ (tests/data/faq_other/faq.csv + heldout.tsv)
 Each question is a fresh session; no moderation (this measures the dialogue engine).
@@ -148,6 +150,10 @@ def run(args) -> dict:
         out["heldout"] = evaluate(d, held)
     if Path(args.ood).exists():
         out["ood"] = evaluate_ood(d, read_tsv(args.ood))
+    if Path(args.heldout2).is_file():
+        out["heldout2"] = evaluate(d, read_tsv(args.heldout2))
+    if Path(args.ood2).is_file():
+        out["ood2"] = evaluate_ood(d, read_tsv(args.ood2))
     questions = [q for q, _ in held] or [q for t in d.kb.service_topics for q in t.questions]
     out["latency"] = latency(d.kb, questions, args.entries, args.queries)
     if Path(args.faq_csv).exists() and Path(args.faq_heldout).exists():
@@ -158,27 +164,30 @@ def run(args) -> dict:
 def _print(out: dict, verbose: bool) -> None:
     k = out["kb"]
     c = k["calibration"]
-    print(f"knowledge base       {k['path']}: {k['topics']} topics, loaded in {k['load_s']:.1f} s; "
+    print(f"{'knowledge base':28s}{k['path']}: {k['topics']} topics, loaded in {k['load_s']:.1f} s; "
           f"leave-one-out top-1 {c.get('loo_top1', 0):.3f}, thresholds {c.get('threshold', 0):.3f}"
           f"/{c.get('answer_threshold', 0):.3f}")
-    for name, label in (("heldout", "held-out paraphrases"), ("faq_other", "imported FAQ")):
+    for name, label in (("heldout", "held-out paraphrases"), ("heldout2", "held-out (independent)"),
+                        ("faq_other", "imported FAQ")):
         if name in out:
             h = out[name]
-            print(f"{label:21s}n={h['n']}: top-1 {h['top1']:.3f} | correct answer {h['correct']:.3f} "
+            print(f"{label:28s}n={h['n']}: top-1 {h['top1']:.3f} | correct answer {h['correct']:.3f} "
                   f"(after confirming {h['confirmed_first']:.3f}), wrong answer {h['wrong_answer']:.3f}, "
                   f"asked which of two {h['tie_clarify']:.3f}, false rejection {h['false_reject']:.3f}")
             if verbose:
                 for m in h["misses"]:
                     print(f"    miss: {m['question']}  expected {m['expected']}, got {m['got']}")
-    if "ood" in out:
-        o = out["ood"]
-        print(f"{'out-of-domain':21s}n={o['n']}: not answered {o['not_answered']:.3f} "
+    for name, label in (("ood", "out-of-domain"), ("ood2", "out-of-domain (independent)")):
+        if name not in out:
+            continue
+        o = out[name]
+        print(f"{label:28s}n={o['n']}: not answered {o['not_answered']:.3f} "
               f"(rejected {o['reject']:.3f}, asked to confirm {o['clarify']:.3f}), answered {1 - o['not_answered']:.3f}")
         if verbose:
             for a in o["accepted"]:
                 print(f"    answered: {a['question']}  -> {a['kind']} {a['topic']}")
     lat = out["latency"]
-    print(f"{'latency':21s}{lat['entries']} entries (built in {lat['build_s']:.1f} s), {lat['queries']} queries: "
+    print(f"{'latency':28s}{lat['entries']} entries (built in {lat['build_s']:.1f} s), {lat['queries']} queries: "
           f"mean {lat['mean_ms']:.2f} ms, p50 {lat['p50_ms']:.2f} ms, p95 {lat['p95_ms']:.2f} ms, "
           f"max {lat['max_ms']:.2f} ms")
 
@@ -193,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kb", default=None)
     ap.add_argument("--heldout", default=str(DATA / "dialogue" / "heldout.tsv"))
     ap.add_argument("--ood", default=str(DATA / "dialogue" / "ood.tsv"))
+    ap.add_argument("--heldout2", default=str(DATA / "dialogue" / "heldout2.tsv"),
+                    help="independent held-out set (evaluation only)")
+    ap.add_argument("--ood2", default=str(DATA / "dialogue" / "ood2.tsv"), help="independent out-of-domain set")
     ap.add_argument("--faq-csv", default=str(DATA / "faq_other" / "faq.csv"))
     ap.add_argument("--faq-heldout", default=str(DATA / "faq_other" / "heldout.tsv"))
     ap.add_argument("--entries", type=int, default=1000)
@@ -201,9 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     out = run(args)
     if args.json:
         if not args.verbose:
-            for key in ("heldout", "faq_other"):
+            for key in ("heldout", "heldout2", "faq_other"):
                 out.get(key, {}).pop("misses", None)
-            out.get("ood", {}).pop("accepted", None)
+            for key in ("ood", "ood2"):
+                out.get(key, {}).pop("accepted", None)
         print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         _print(out, args.verbose)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from nodes.dialogue.retrieval import normalize
+from nodes.dialogue.text import normalize
 
 # name -> pattern over space-stripped text; order is priority.
 _INTENTS: tuple[tuple[str, str], ...] = (
@@ -23,6 +23,10 @@ _INTENTS: tuple[tuple[str, str], ...] = (
     ("goodbye", r"안녕히(계세요|계십시오|가세요)|잘있어|수고하세요|수고하셨|그만할게|그만하겠|끝낼게|이제갈게|갈게요|됐어요고마|다끝났"),
     ("thanks", r"^(네|예|아|네네)?(정말|너무|참)?(감사합니다|감사해요|고마워|고맙습니다|고마워요|고맙네|고맙네요)(요)?$"),
     ("greeting", r"^(네)?(안녕하세요|안녕|안녕하십니까|반가워요|반갑습니다)(요)?$"),
+    # talk about the kiosk itself or a request to entertain: answered kindly, never matched to a service
+    ("chitchat", r"^(너|니|당신|로봇)(는|가|이|은)?(몇살|누구|이름|로봇|사람|기계|밥|나이|어디살|결혼)"
+                 r"|(로봇|기계)(이가|이야|이에요|예요|인가요|이냐|이가사람)|노래(한곡|하나|좀|를)?(불러|해줘|해봐)"
+                 r"|(재밌는|재미있는|웃긴|옛날)(얘기|이야기)(하나|좀)?(해|들려)|(얘기|이야기)나좀해|끝말잇기|수수께끼|농담(하나|좀)?해"),
     ("help", r"뭘물어|뭐물어|무엇을물어|뭐할수있|무엇을할수|어떤거알려|뭐알려줄수|뭘도와|무엇을도와|뭐도와줄|도움받을수있는게"),
 )
 

@@ -62,12 +62,14 @@ def test_bench_prints_figures(capsys):
     fx = HERE / "fixtures"
     argv = ["dialogue", "--kb", str(KB_DIR), "--heldout", str(fx / "heldout.tsv"), "--ood", str(fx / "ood.tsv"),
             "--faq-csv", str(fx / "faq.csv"), "--faq-heldout", str(fx / "heldout_faq_none.tsv"),
+            "--heldout2", str(fx / "none.tsv"), "--ood2", str(fx / "none.tsv"),
             "--entries", "60", "--queries", "30", "--json"]
     assert bench.main(argv) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["heldout"]["n"] == 10 and out["heldout"]["top1"] >= 0.8
     assert out["ood"]["reject"] == 1.0
     assert out["latency"]["entries"] == 60 and out["latency"]["mean_ms"] < 100
+    assert "heldout2" not in out and "ood2" not in out  # the independent sets are optional
 
 
 def test_module_entry_point_runs():

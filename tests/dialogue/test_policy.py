@@ -271,3 +271,33 @@ def test_tie_broken_by_a_topic_title_named_in_the_question(tmp_path, monkeypatch
     assert Conversation(d, "unnamed").say("어르신 교통 카드 발급 받고 싶어요").intent == "tie"
     r = Conversation(d, "named").say("지하철 카드 발급 받고 싶어요")
     assert (r.kind, r.topic) == ("answer", "subway_card")
+
+
+def test_personal_data_gets_a_kind_notice_and_keeps_the_topic(d):
+    c = Conversation(d, "pii")
+    r = c.say("나라에서 노인한테 주는 연금 있어요?")
+    assert (r.kind, r.topic) == ("answer", "basic_pension")
+    r = c.say("제 전화번호는 010-****-**** 이에요", verdict=FakeVerdict(pii=["phone"]))
+    assert (r.kind, r.intent) == ("smalltalk", "pii_notice")
+    assert "개인정보" in r.text and r.topic == "basic_pension"
+    r = c.say("주민번호는 ******-******예요", verdict=FakeVerdict(pii=["rrn"]))
+    assert r.intent == "pii_notice"
+    # the next follow-up still resolves against the topic kept through the notice
+    r = c.say("그럼 어디서 신청해요?")
+    assert (r.topic, r.intent) == ("basic_pension", "followup_apply")
+
+
+def test_personal_data_keeps_a_pending_confirmation(d, monkeypatch):
+    monkeypatch.setattr(d.retriever, "answer_threshold", 1.01)
+    c = Conversation(d, "pii-confirm")
+    assert c.say("치매 검사 어디서 받아요").intent == "confirm"
+    assert c.say("제 번호는 010-****-****", verdict=FakeVerdict(pii=["phone"])).intent == "pii_notice"
+    r = c.say("네")
+    assert (r.kind, r.topic) == ("answer", "dementia_center")
+
+
+def test_chitchat_about_the_kiosk_is_answered_kindly(d):
+    c = Conversation(d, "chit")
+    for text in ("너는 몇 살이야", "노래 한 곡 불러 줄래"):
+        r = c.say(text)
+        assert (r.kind, r.intent) == ("smalltalk", "chitchat") and r.suggestions

@@ -1,0 +1,210 @@
+"""Text analysis for retrieval: normalisation, the colloquial/dialect map, and Kiwi morphemes.
+
+An Analyzer turns a question into content morphemes (particles and endings
+dropped, compound nouns both split and joined) and character n-grams of the
+content text with spaces removed (robust to STT spacing and small errors).
+Colloquial, dialect and spoken-number forms (COLLOQUIAL, and the KB's
+_synonyms.yaml) add the standard word to the question.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from nodes.dialogue.kb import KnowledgeBase
+
+# Content morphemes: nouns, numerals, verb/adjective stems, roots, foreign words.
+_KEEP_TAGS = {"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "MAG"}
+_STOP = {"있", "없", "하", "되", "수", "것", "거", "좀", "저", "제", "나", "내", "그", "이", "좋", "알",
+         "주", "보", "싶", "같", "어떻", "그렇", "이렇", "많이", "잘", "꼭", "혹시", "요즘", "지금", "그냥"}
+_PUNCT_RE = re.compile(r"[^\w\s]", re.UNICODE)
+# Particles, endings, suffixes, copula, auxiliaries, punctuation: dropped before character n-grams.
+_FUNCTION_TAG_PREFIXES = ("J", "E", "XS", "VCP", "VCN", "VX", "SF", "SP", "SS", "SE", "SO", "SW", "W_")
+# Words that name an aspect of a service (price, place, papers) rather than the service.
+ASPECT_WORDS = frozenset({
+    "신청", "방법", "어디", "어데", "얼마", "얼마나", "금액", "전화", "번호", "전화번호", "연락처", "서류", "준비물",
+    "필요", "대상", "자격", "누구", "받", "나오", "가", "오", "자세히", "설명", "돈", "문의", "접수", "언제",
+    "지원", "가능", "비용", "무료", "공짜", "타", "만들", "발급", "해주", "들",
+})
+
+# Language-level colloquial, dialect and STT-error forms seniors use, mapped to the standard
+# word a knowledge base is likely to use (standard word: [heard forms], spacing ignored). The
+# standard word is appended to the question, never replaces it. A KB adds its own domain map in
+# _synonyms.yaml.
+COLLOQUIAL: dict[str, list[str]] = {
+    "어떻게": ["우째", "우예", "어찌", "어케", "워치케", "어뜨케"],
+    "어디": ["어데", "어드메", "워디"],
+    "무료": ["공짜", "무임", "돈 안 내", "돈 안내", "거저"],
+    "지하철": ["전철", "지하찰"],
+    "연금": ["년금", "연굼"],
+    "센터": ["쎈타", "센타", "쎈터"],
+    "주민센터": ["동사무소", "동주민센터", "면사무소", "읍사무소", "관청", "구청", "동네 사무소"],
+    "남편": ["영감", "바깥양반", "우리 양반", "할아범"],
+    "아내": ["할멈", "마누라", "집사람", "안사람"],
+    "사망": ["죽으면", "죽었", "돌아가시", "돌아가셨", "세상 떠", "숨지", "상 당", "상을 당", "상 치르", "초상"],
+    "일자리": ["용돈벌이", "용돈 벌", "일거리", "돈벌이", "일할 데", "일할 곳", "소일거리"],
+    "소득": ["벌이", "수입"],
+    "할인": ["깎아", "깎아 주", "싸게", "감면", "덜 내"],
+    "휴대전화": ["핸드폰", "휴대폰", "폰요금", "스마트폰"],
+    "전자책": ["이북", "e북"],
+    "케이티엑스": ["ktx", "기차"],
+    "경로당": ["노인정", "노인회관"],
+    "요양원": ["양로원", "노인 요양", "요양 시설"],
+    "뇌졸중": ["중풍", "풍 맞"],
+    "보청기": ["귀가 어두", "귀가 안 들", "귀 안 들", "잘 안 들려"],
+    "안과": ["눈이 침침", "눈 침침", "눈이 잘 안 보", "백내장", "녹내장"],
+    "급식": ["밥 주는", "밥 먹", "점심 주는", "도시락", "끼니"],
+    "생계": ["먹고 살", "먹고살", "생활비", "살기 힘들", "살기 어려"],
+    "채무": ["빚", "부채", "대출금"],
+    "발급": ["떼", "뗄", "뽑"],
+    "병원비": ["약값", "치료비", "진료비", "의료비"],
+    "치매": ["깜빡깜빡", "깜박깜박", "정신이 오락가락", "기억이 가물"],
+    "우울": ["우울해", "울적", "괴로워", "죽고 싶", "살기 싫"],
+    "학대": ["때려요", "구박", "때리", "맞았", "욕해요"],
+    "사기": ["보이스피싱", "피싱", "속았", "사칭"],
+    "장례": ["장례식", "상 치르", "장사 지내", "초상"],
+    "70세": ["칠십", "일흔"],
+    "80세": ["팔십", "여든"],
+    "65세": ["육십오", "예순다섯"],
+    "60세": ["육십", "예순"],
+    "신청": ["신청서", "접수하", "시청 하"],
+    "만들": ["맨들", "맹글", "맨드"],
+    "나오": ["들어오", "들어와", "입금되"],
+    "예약": ["찜해", "찜하", "찜 해", "맡아 놓", "맡아 두"],
+    "연장": ["미루", "미룰", "미뤄", "늦춰", "더 볼 수", "더 빌릴"],
+    "출력": ["프린터", "프린트", "인쇄"],
+    "강좌": ["강의", "수업", "교실", "배울 만한", "배우는 거"],
+    "음식": ["빵", "과자", "김밥", "도시락 먹", "간식"],
+    "공휴일": ["추석", "설날", "명절", "어린이날", "광복절", "개천절", "한글날", "성탄절", "크리스마스"],
+    "기증": ["갖다줘도", "갖다 줘도", "가져다줘도", "줘도 받아", "드려도 받아"],
+    "몇 시까지": ["몇 시에 닫", "언제 닫", "닫는 시간", "문 닫는 게"],
+    "변상": ["물어내", "물어 내", "물어줘야", "물어 줘야", "배상"],
+    "구입": ["들여놔", "들여 놔", "들여놓", "사 달라", "사다 놓", "사 주"],
+    "핸드폰": ["스마트폰", "휴대폰", "휴대전화"],
+    "어린이": ["초등학생", "아이들", "애들", "꼬마"],
+    "견학": ["구경", "둘러보", "관람"],
+    # spoken phone numbers (spacing ignored: "일 이 구" -> 일이구)
+    "129": ["일이구", "백이십구"],
+    "109": ["백구", "일공구", "일영구"],
+    "112": ["일일이번"],
+    "119": ["일일구"],
+    "1355": ["일삼오오"],
+    "132": ["일삼이번"],
+}
+
+
+@functools.lru_cache(maxsize=4)
+def get_kiwi(user_words: tuple[str, ...] = ()):
+    """A Kiwi analyser knowing the KB's own nouns, loaded once per vocabulary and warmed
+    up (the first call is slow). Kiwi misreads rare nouns otherwise (인감 -> 이+ㄴ감)."""
+    from kiwipiepy import Kiwi
+
+    kiwi = Kiwi()
+    for word in user_words:
+        kiwi.add_user_word(word, "NNP")
+    kiwi.tokenize("기초연금 신청은 어디서 해요?")
+    return kiwi
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).lower()
+    return " ".join(_PUNCT_RE.sub(" ", text).split())
+
+
+def kb_user_words(kb: KnowledgeBase) -> tuple[str, ...]:
+    """Keyword words (two to five syllables) that plain Kiwi does not read as one noun."""
+    kiwi = get_kiwi()
+    words = set()
+    for topic in kb.topics:
+        for phrase in topic.keywords:
+            for w in normalize(phrase).split():
+                if 2 <= len(w) <= 5 and all("가" <= c <= "힣" for c in w):
+                    words.add(w)
+    out = []
+    for w in sorted(words):
+        toks = kiwi.tokenize(w)
+        if not (len(toks) == 1 and toks[0].tag in ("NNG", "NNP")):
+            out.append(w)
+    return tuple(out)
+
+
+class Analyzer:
+    """Turns text into weighted morpheme terms and character n-gram terms."""
+
+    def __init__(self, synonyms: dict[str, list[str]] | None = None, user_words: tuple[str, ...] = (),
+                 aspect_weight: float = 0.3, content_chars: bool = True, colloquial: bool = True,
+                 char_sizes: tuple[int, ...] = (2, 3)):
+        self.char_sizes = tuple(char_sizes)
+        merged: dict[str, list[str]] = {k: list(v) for k, v in COLLOQUIAL.items()} if colloquial else {}
+        for canon, phrases in (synonyms or {}).items():
+            merged.setdefault(canon, []).extend(phrases)
+        self._synonyms = [(canon, [normalize(p).replace(" ", "") for p in phrases]) for canon, phrases in merged.items()]
+        self._user_words = tuple(user_words)
+        self.aspect_weight = aspect_weight
+        self.content_chars = content_chars
+
+    @property
+    def kiwi(self):
+        return get_kiwi(self._user_words)
+
+    def expand(self, text: str) -> str:
+        """Append the canonical term for every colloquial phrase found (spacing ignored)."""
+        squeezed = normalize(text).replace(" ", "")
+        extra = [canon for canon, phrases in self._synonyms if any(p and p in squeezed for p in phrases)]
+        return f"{text} {' '.join(extra)}" if extra else text
+
+    def morphemes(self, text: str) -> list[str]:
+        return self._analyze(text)[0]
+
+    def _analyze(self, text: str) -> tuple[list[str], str, dict[str, str]]:
+        """Content morphemes, and the text with particles and endings removed.
+
+        Kiwi splits a compound noun in one sentence and not in another
+        (국민연금 vs 국민+연금), so a run of nouns also yields the joined form and
+        a four-syllable noun also yields its halves."""
+        terms: list[str] = []
+        run: list[str] = []
+        content: list[str] = []
+        tags: dict[str, str] = {}
+        for tok in self.kiwi.tokenize(normalize(text)):
+            tag = tok.tag.split("-")[0]
+            if tag in ("NNG", "NNP"):
+                run.append(tok.form)
+                if len(tok.form) == 4 and all("가" <= c <= "힣" for c in tok.form):
+                    terms += [tok.form[:2], tok.form[2:]]
+            else:
+                terms += self._joined(run)
+                run = []
+            if tag in _KEEP_TAGS and tok.form not in _STOP:
+                terms.append(tok.form)
+                tags.setdefault(tok.form, tok.tag)
+            if not tag.startswith(_FUNCTION_TAG_PREFIXES) and tok.form not in _STOP:
+                content.append(tok.form)
+        return terms + self._joined(run), "".join(content), tags
+
+    @staticmethod
+    def _joined(run: list[str]) -> list[str]:
+        """Adjacent pairs of a noun run, and the whole run, each as one term."""
+        out = [a + b for a, b in zip(run, run[1:])]
+        return out + ["".join(run)] if len(run) > 2 else out
+
+    @staticmethod
+    def char_ngrams(text: str, sizes: tuple[int, ...] = (2, 3)) -> list[str]:
+        s = normalize(text).replace(" ", "")
+        return [s[i:i + n] for n in sizes for i in range(len(s) - n + 1)]
+
+    def analyze(self, text: str, *, expand: bool = True) -> tuple[list[str], list[str]]:
+        return self.analyze_tagged(text, expand=expand)[:2]
+
+    def analyze_tagged(self, text: str, *, expand: bool = True) -> tuple[list[str], list[str], dict[str, str]]:
+        """Morpheme terms, character n-grams, and the Kiwi tag of each single morpheme."""
+        if expand:
+            text = self.expand(text)
+        morph, content, tags = self._analyze(text)
+        return morph, self.char_ngrams(content if self.content_chars else text, self.char_sizes), tags
+
+    def weight(self, term: str) -> float:
+        """Query weight of a morpheme: words naming an aspect (얼마, 신청) say little about the topic."""
+        return self.aspect_weight if term in ASPECT_WORDS else 1.0
