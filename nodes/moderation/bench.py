@@ -1,14 +1,16 @@
 """Moderation benchmark: precision and recall per category on the labelled Korean test set.
 
-    python -m nodes.moderation.bench [--json] [--compare] [--repeat N] [--testset PATH]
+    python -m nodes.moderation.bench [--json] [--compare] [--repeat N] [--testset PATH] [--blind3 PATH]
     python run.py bench moderation [--json]        (run.py calls main(argv))
 
 Prints, for the `main` split: label-level precision/recall for abuse and crisis, per-category
 figures, the false-positive rate on hard negatives, latency (mean and p99 per utterance, CPU),
-and every case the engine gets wrong. The `blind` and `blind2` splits are scored separately: blind2
-(frozen, never used to change the engine) is the estimate for unseen speech; blind was that
-estimate until the 2026-11 rework used its failures as development data. The `heldback` split
-(known failures) is listed separately. --compare scores korcen and nerv-filter on the same rows when they
+and every case the engine gets wrong. The `blind`, `blind2` and `blind3` splits are scored
+separately. blind3 (tests/data/moderation/blind3.tsv, loaded when present; written independently
+without reading the lexicons, never used to change the engine) is the estimate for unseen speech.
+blind and blind2 held that role before; their failures were then used as development data (blind
+in the 2026-11 rework, blind2 in the 2026-11-25 fixes), so their figures are no longer estimates.
+The `heldback` split (known failures) is listed separately. --compare scores korcen and nerv-filter on the same rows when they
 are installed (they only say "profane or not", so they are scored as an abuse detector).
 """
 from __future__ import annotations
@@ -24,15 +26,18 @@ from pathlib import Path
 from .engine import ABUSE_CATEGORIES, Moderator
 
 DEFAULT_TESTSET = Path(__file__).resolve().parents[2] / "tests" / "data" / "moderation" / "testset.tsv"
+# A separate file so that it can be written independently of the engine; loaded when present.
+DEFAULT_BLIND3 = DEFAULT_TESTSET.with_name("blind3.tsv")
 CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abuse",
                      "financial_abuse", "sexual_violence", "crime")
 PII_KINDS = ("rrn", "mobile", "landline", "card", "account", "email")
-# main: the tuning set. blind2: written before the 2026-11 rework without reading the lexicons and
-# never used to change the engine, so its figures estimate behaviour on unseen speech. blind: the
-# same role before that rework, which used it as development data. heldback: known failures.
-BLIND_SPLITS = ("blind", "blind2")
+# main: the tuning set. blind3: written independently without reading the lexicons and never used
+# to change the engine, so its figures estimate behaviour on unseen speech. blind and blind2: the
+# same role earlier, until their failures were used as development data. heldback: known failures.
+BLIND_SPLITS = ("blind", "blind2", "blind3")
 BLIND_TITLES = {"blind": "blind split (development data since the 2026-11 rework)",
-                "blind2": "blind2 split (frozen, never used to tune the engine)"}
+                "blind2": "blind2 split (development data since the 2026-11-25 fixes)",
+                "blind3": "blind3 split (independent, never used to tune the engine)"}
 SPLITS = ("main", *BLIND_SPLITS, "heldback")
 TARGETS = {"crisis_recall": 0.98, "abuse_precision": 0.95, "abuse_recall": 0.90,
            "hard_negative_fp_rate": 0.02, "latency_mean_ms": 5.0}
@@ -185,10 +190,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", action="store_true", help="also score korcen and nerv-filter")
     parser.add_argument("--repeat", type=int, default=5, help="passes over the set for latency")
     parser.add_argument("--testset", type=Path, default=DEFAULT_TESTSET)
+    parser.add_argument("--blind3", type=Path, default=DEFAULT_BLIND3,
+                        help="extra blind split file, read when it exists")
     parser.add_argument("--lexicon-dir", type=Path, default=None)
     args = parser.parse_args(argv)
 
     cases = load_testset(args.testset)
+    blind3_file = args.blind3 if args.blind3 and args.blind3.is_file() else None
+    if blind3_file:
+        extra = load_testset(blind3_file)
+        wrong = [c.line for c in extra if c.split != "blind3"]
+        if wrong:
+            raise ValueError(f"{blind3_file}:{wrong[0]}: rows of this file must have split blind3")
+        cases += extra
     main_cases = [c for c in cases if c.split == "main"]
     held = [c for c in cases if c.split == "heldback"]
     blinds = {name: [c for c in cases if c.split == name] for name in BLIND_SPLITS}
@@ -202,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {
         "testset": str(args.testset),
+        "blind3_file": str(blind3_file) if blind3_file else None,
         "main": score(main_cases, preds),
         "latency": _latency(times),
         "load_s": round(load_s, 3),
@@ -256,10 +271,12 @@ def main(argv: list[str] | None = None) -> int:
               f"crisis recall {_fmt(hs['labels']['crisis']['recall'])}):")
         for c in result["heldback"]["cases"]:
             print(f"  line {c['line']}: {c['text']!r} expected {c['expected']} got {c['got']}")
-        a = result["all"]
-        print(f"main + blind + blind2 + held-back together ({a['n']}): abuse P {_fmt(a['labels']['abuse']['precision'])} "
-              f"R {_fmt(a['labels']['abuse']['recall'])}, crisis P {_fmt(a['labels']['crisis']['precision'])} "
-              f"R {_fmt(a['labels']['crisis']['recall'])}, hard-negative fp rate {_fmt(a['hard_negatives']['fp_rate'])}")
+    a = result["all"]
+    together = " + ".join(["main", *(n for n, rows in blinds.items() if rows), *(["held-back"] if held else [])])
+    print(f"\n{together} together ({a['n']}): abuse P {_fmt(a['labels']['abuse']['precision'])} "
+          f"R {_fmt(a['labels']['abuse']['recall'])}, crisis P {_fmt(a['labels']['crisis']['precision'])} "
+          f"R {_fmt(a['labels']['crisis']['recall'])}, hard-negative fp {a['hard_negatives']['false_positives']}/"
+          f"{a['hard_negatives']['n']} (rate {_fmt(a['hard_negatives']['fp_rate'])})")
     if args.compare:
         print("\ncomparison, scored as abuse detectors (flagged = abuse). Ours was tuned on the main split and")
         print("the libraries were not, so the blind splits are the fair comparison.")

@@ -6,11 +6,13 @@
 Three independent detectors, combined in `check`:
   - crisis: regular expressions from crisis.yaml over the normalised text, single patterns or
     compositions of parts that may appear anywhere in the utterance (a perpetrator, a violent
-    verb); never depends on the profanity lists. Crisis wins over abuse.
+    verb); never depends on the profanity lists. Crisis wins over abuse. Frames (crisis.yaml)
+    drop hits inside a report or a memory (news and drama talk, a danger long past and over).
   - abuse: terms from abuse.yaml matched on the spacing-free skeleton (korean.py), so spacing,
     split jamo, initial consonants, digits/Latin letters and elongation do not evade them; each
     match is then checked against Kiwi's morphemes so that it starts on a word boundary and is not
-    an innocent word (시발점, 수박씨 발라, 보지 마세요); plus phrase patterns (threats).
+    an innocent word (시발점, 수박씨 발라, 보지 마세요), and that no `term_exclude` context
+    makes it innocent (병신년 원숭이띠); plus phrase patterns (threats, harassment).
   - personal data: pii.mask, whose output is Verdict.masked_text.
 An optional ML classifier (ml.py) can raise an utterance the lexicon allowed to abuse.
 """
@@ -122,7 +124,8 @@ def _check_keys(data: dict, allowed: set[str], where: str) -> None:
 class _AbuseLexicon:
     def __init__(self, path: Path) -> None:
         data = _load_yaml(path)
-        _check_keys(data, {"leet", "allow", "suffixes", "prefixes", "categories"}, str(path))
+        _check_keys(data, {"leet", "allow", "suffixes", "prefixes", "groups", "categories"}, str(path))
+        groups = {str(k): str(v) for k, v in (data.get("groups") or {}).items()}
         self.leet: dict[str, str] = {str(k).lower(): str(v) for k, v in (data.get("leet") or {}).items()}
         self.allow: list[str] = [korean.skeleton(korean.normalize(str(a))).text for a in data.get("allow") or []]
         self.suffixes: set[str] = {str(s) for s in data.get("suffixes") or []}
@@ -130,17 +133,20 @@ class _AbuseLexicon:
         self.terms: list[_Term] = []
         self.phrases: list[_Rule] = []
         self.excludes: dict[str, list[re.Pattern]] = {}
+        self.term_excludes: dict[str, list[re.Pattern]] = {}
         self.latin: dict[str, str] = {}
         for category, body in (data.get("categories") or {}).items():
             where = f"{path}: categories.{category}"
             if category not in ABUSE_CATEGORIES:
                 raise LexiconError(f"{where}: unknown category (known: {ABUSE_CATEGORIES})")
-            _check_keys(body, {"terms", "phrases", "exclude", "latin"}, where)
+            _check_keys(body, {"terms", "phrases", "exclude", "term_exclude", "latin"}, where)
             for entry in body.get("terms") or []:
                 self.terms.append(self._term(entry, category, where))
             for p in body.get("phrases") or []:
-                self.phrases.append(_Rule(_compile_phrase(p, {}, where), category))
-            self.excludes[category] = [_compile_phrase(p, {}, where) for p in body.get("exclude") or []]
+                self.phrases.append(_Rule(_compile_phrase(p, groups, where), category))
+            self.excludes[category] = [_compile_phrase(p, groups, where) for p in body.get("exclude") or []]
+            self.term_excludes[category] = [_compile_phrase(p, groups, where)
+                                            for p in body.get("term_exclude") or []]
             for word in body.get("latin") or []:
                 self.latin[str(word).lower()] = category
         self.term_regex = self._build_term_regex()
@@ -190,8 +196,9 @@ class _AbuseLexicon:
 class _CrisisLexicon:
     def __init__(self, path: Path) -> None:
         data = _load_yaml(path)
-        _check_keys(data, {"groups", "categories"}, str(path))
+        _check_keys(data, {"groups", "frames", "categories"}, str(path))
         groups = {str(k): str(v) for k, v in (data.get("groups") or {}).items()}
+        self.frames = [_compile_phrase(p, groups, f"{path}: frames") for p in data.get("frames") or []]
         self.categories: list[_CrisisCategory] = []
         for name, body in (data.get("categories") or {}).items():
             where = f"{path}: categories.{name}"
@@ -290,8 +297,9 @@ class Moderator:
 
     def _crisis_hits(self, norm: korean.Mapped) -> list[_Hit]:
         hits = []
+        framed = [m.span() for fr in self.crisis.frames for m in fr.finditer(norm.text) if m.end() > m.start()]
         for cat in self.crisis.categories:
-            excluded = [m.span() for ex in cat.exclude for m in ex.finditer(norm.text)]
+            excluded = framed + [m.span() for ex in cat.exclude for m in ex.finditer(norm.text)]
             for rule in cat.rules:
                 if rule.parts is not None:
                     spans = [sp for sp in (_first_match(q, norm.text, excluded) for q in rule.parts) if sp]
@@ -328,6 +336,11 @@ class Moderator:
         sk = korean.skeleton(norm)
         allowed = [m.span() for m in lex.allow_regex.finditer(sk.text)] if lex.allow_regex else []
         state = {"tokens": None}
+        # Context that makes a term innocent (병신년 as a year of the sexagenary cycle), as
+        # original offsets per category.
+        term_excluded = {cat: [norm.span(*m.span()) for ex in pats for m in ex.finditer(norm.text)
+                               if m.end() > m.start()]
+                         for cat, pats in lex.term_excludes.items() if pats}
         pos = 0
         while True:
             m = lex.term_regex.search(sk.text, pos)
@@ -348,7 +361,8 @@ class Moderator:
             if hit is None:
                 pos = i + 1
                 continue
-            hits.append(hit)
+            if not any(s < hit.end and hit.start < e for s, e in term_excluded.get(hit.category, [])):
+                hits.append(hit)
             pos = m.end()
         return hits
 

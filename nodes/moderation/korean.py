@@ -8,6 +8,8 @@ from, so a match found after normalisation is reported at its original offsets.
   - split jamo "ㅅㅣ발", "ㅅl발"                                -> "시발"
   - literal look-alikes from the lexicon ("씨8" -> "씨팔")
   - a single Latin letter glued to Hangul ("s발")               -> its consonant ("ㅅ발")
+  - a romanised syllable glued to Hangul ("시bal", "gae새끼")    -> the syllable ("시발")
+  - a look-alike whose digit stands alone after a space ("씨 8") -> as if unspaced ("씨 팔")
   - digits, Latin letters and punctuation inside a Hangul word ("씨1발", "씨.발") -> dropped
 `skeleton` then removes spacing and merges vowel elongation ("씨이이발", "조오온나"), for the
 evasion matcher only; repeated syllables ("씨씨발") are left to the matcher, which accepts each
@@ -15,7 +17,9 @@ letter of a term one or more times.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 SYL_BASE, SYL_END = 0xAC00, 0xD7A3
 CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -32,6 +36,13 @@ _CONJ_TAIL = {0x11A8 + i: c for i, c in enumerate(JONGSEONG[1:])}
 _I_LOOKALIKES = set("l1i|!")
 # A single Latin letter glued to Hangul, read as the consonant it stands for ("s발", "c발").
 LATIN_CONSONANT = {"s": "ㅅ", "c": "ㅆ", "j": "ㅈ", "b": "ㅂ", "g": "ㄱ", "k": "ㄱ", "d": "ㄷ"}
+# Romanised syllables of abusive words, read as Hangul when glued to a Hangul letter ("시bal").
+# Only whole Latin runs are read this way, so English words and acronyms are left alone.
+ROMAN_SYLLABLE = {"bal": "발", "bar": "발", "bbal": "빨", "ppal": "빨", "pal": "팔", "ba": "바",
+                  "ssi": "씨", "si": "시", "shi": "시", "sae": "새", "kki": "끼", "ggi": "끼",
+                  "nom": "놈", "nyeon": "년", "nyun": "년", "byung": "병", "byeong": "병",
+                  "sin": "신", "shin": "신", "jot": "좆", "jon": "존", "zon": "존", "gae": "개",
+                  "ssang": "썅", "ji": "지", "ral": "랄"}
 # Plain and tense consonants are interchangeable in abbreviations ("ㅅㅂ" for 씨발).
 CONSONANT_FAMILY = {"ㄱ": "ㄱㄲ", "ㄲ": "ㄱㄲ", "ㄷ": "ㄷㄸ", "ㄸ": "ㄷㄸ", "ㅂ": "ㅂㅃ", "ㅃ": "ㅂㅃ",
                     "ㅅ": "ㅅㅆ", "ㅆ": "ㅅㅆ", "ㅈ": "ㅈㅉ", "ㅉ": "ㅈㅉ"}
@@ -129,6 +140,7 @@ def _replace_literals(chars: list[tuple[str, int, int]], leet: dict[str, str]):
         return chars
     keys = sorted(leet, key=len, reverse=True)
     text = "".join(c for c, _, _ in chars)
+    spaced = _spaced_digit_regex(tuple(leet.items()))
     out, i = [], 0
     while i < len(chars):
         for key in keys:
@@ -138,9 +150,37 @@ def _replace_literals(chars: list[tuple[str, int, int]], leet: dict[str, str]):
                 i += len(key)
                 break
         else:
+            m = spaced.match(text, i) if spaced else None
+            if m:
+                # "씨 8": the letters and spacing kept in place, the digits replaced.
+                found = m.group()
+                head = found.rstrip("0123456789")
+                digits_at = i + len(head)
+                head = head.rstrip()
+                value = leet[head + found[len(found.rstrip("0123456789")):]]
+                out.extend((value[k], *chars[i + k][1:]) for k in range(len(head)))
+                out.extend(chars[i + len(head):digits_at])
+                out.extend((c, chars[digits_at][1], chars[m.end() - 1][2]) for c in value[len(head):])
+                i = m.end()
+                continue
             out.append(chars[i])
             i += 1
     return out
+
+
+@lru_cache(maxsize=8)
+def _spaced_digit_regex(items: tuple[tuple[str, str], ...]) -> re.Pattern | None:
+    """Keys like "씨8" may also be written "씨 8" where the digits stand alone (not "김씨 8시",
+    not "수박씨 8개"); one pattern over all such keys, cached per lexicon."""
+    alts = []
+    for key, value in sorted(items, key=lambda kv: len(kv[0]), reverse=True):
+        head = key.rstrip("0123456789")
+        if " " in key or not head or head == key or len(value) < len(head):
+            continue
+        alts.append(f"{re.escape(head)}\\s+{re.escape(key[len(head):])}")
+    if not alts:
+        return None
+    return re.compile(f"(?<![가-힣a-z])(?:{'|'.join(alts)})(?![0-9가-힣a-z])")
 
 
 def _compose_jamo(chars: list[tuple[str, int, int]]):
@@ -191,6 +231,10 @@ def _drop_inword_noise(chars: list[tuple[str, int, int]]):
             run = "".join(c for c, _, _ in chars[i:j])
             before = out[-1][0] if out else ""
             after = chars[j][0] if j < n else ""
+            if run in ROMAN_SYLLABLE and (is_hangul(before) or is_hangul(after)):
+                out.append((ROMAN_SYLLABLE[run], chars[i][1], chars[j - 1][2]))
+                i = j
+                continue
             if is_hangul(before) and is_hangul(after) and len(run) <= 3:
                 i = j
                 continue

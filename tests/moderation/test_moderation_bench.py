@@ -60,18 +60,68 @@ def test_blind2_is_large_covers_every_category_and_is_scored_apart(result):
     assert set(bench.CRISIS_CATEGORIES) <= set().union(*(c.categories for c in rows))
     b2 = result["blind2"]["score"]
     assert b2["n"] == len(rows)
-    # Floors at the figures measured once after the 2026-11 rework (crisis R 0.96, abuse P 0.95,
-    # hard-negative fp 4/44): a regression guard, not the product targets, which blind2 misses.
-    assert b2["labels"]["crisis"]["recall"] >= 0.95
+    # blind2 became development data in the 2026-11-25 fixes, so it must now meet the product
+    # targets like main; it is no longer an estimate for unseen speech (blind3 is).
+    assert b2["labels"]["crisis"]["recall"] >= 0.98
     assert b2["labels"]["abuse"]["precision"] >= 0.95
-    assert b2["hard_negatives"]["fp_rate"] <= 0.10
+    assert b2["labels"]["abuse"]["recall"] >= 0.90
+    assert b2["hard_negatives"]["fp_rate"] <= 0.02
 
 
 def test_table_output(capsys):
     assert bench.main(["--repeat", "1"]) == 0
     out = capsys.readouterr().out
     assert "[crisis]" in out and "suicide" in out and "p99" in out and "held-back" in out and "blind split" in out
-    assert "blind2 split (frozen" in out and "blind2 + held-back together" in out
+    assert "blind2 split (development data" in out and "main + blind + blind2" in out and "together (" in out
+
+
+def _json(argv):
+    import contextlib
+    import io
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert bench.main(["--json", "--repeat", "1", *argv]) == 0
+    return json.loads(buf.getvalue())
+
+
+def _write_blind3(path, rows):
+    head = "# a blind3 file\nsplit\tlabel\tcategories\tpii\thard\ttext\n"
+    path.write_text(head + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_blind3_file_is_scored_apart_and_in_the_combined_figures(tmp_path, capsys):
+    f = tmp_path / "blind3.tsv"
+    _write_blind3(f, [("blind3", "abuse", "profanity", "-", "0", "씨발 뭐야"),
+                      ("blind3", "allow", "-", "-", "1", "시발점이 어디예요"),
+                      ("blind3", "crisis", "medical", "-", "0", "가슴이 너무 아파요")])
+    without = _json(["--blind3", str(tmp_path / "missing.tsv")])
+    with_b3 = _json(["--blind3", str(f)])
+    assert without["blind3"] is None and without["blind3_file"] is None
+    assert with_b3["blind3"]["score"]["n"] == 3
+    assert with_b3["blind3"]["score"]["labels"]["abuse"]["support"] == 1
+    assert with_b3["all"]["n"] == without["all"]["n"] + 3
+    assert bench.main(["--repeat", "1", "--blind3", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "blind3 split (independent" in out and "blind2 + blind3 + held-back together" in out
+
+
+def test_blind3_file_with_another_split_fails_loudly(tmp_path):
+    f = tmp_path / "blind3.tsv"
+    _write_blind3(f, [("main", "allow", "-", "-", "0", "안녕하세요")])
+    with pytest.raises(ValueError, match="blind3"):
+        bench.main(["--json", "--repeat", "1", "--blind3", str(f)])
+
+
+def test_real_blind3_when_present_is_loaded_and_scored(result):
+    if not bench.DEFAULT_BLIND3.is_file():
+        pytest.skip("tests/data/moderation/blind3.tsv not written yet")
+    rows = bench.load_testset(bench.DEFAULT_BLIND3)
+    assert rows and all(c.split == "blind3" for c in rows)
+    b3 = result["blind3"]["score"]
+    assert b3["n"] == len(rows)
+    assert result["blind3_file"] == str(bench.DEFAULT_BLIND3)
+    # Figures are reported, not asserted: blind3 is never used to tune the engine.
+    assert b3["labels"]["crisis"]["support"] + b3["labels"]["abuse"]["support"] > 0
 
 
 def test_bad_testset_row_fails_loudly(tmp_path):

@@ -72,3 +72,20 @@ def test_lengthening_letter_inside_a_longer_word_is_not_merged():
     # "이" after a two-letter word, or before more letters, is an ordinary word.
     assert korean.skeleton(korean.normalize("가시 이 발")).text == "가시이발"
     assert korean.skeleton(korean.normalize("시 이발")).text == "시이발"
+
+
+def test_romanised_syllable_glued_to_hangul_is_read_as_hangul():
+    m = korean.normalize("시bal 짜증나")
+    assert m.text == "시발 짜증나"
+    assert m.span(1, 2) == (1, 4)                     # 발 came from "bal"
+    assert korean.normalize("global 시장").text == "global 시장"   # not glued: left alone
+    assert korean.normalize("bal").text == "bal"
+
+
+def test_leet_digit_standing_alone_after_a_space():
+    leet = {"씨8": "씨팔", "시8": "시팔"}
+    m = korean.normalize("씨 8 진짜", leet)
+    assert m.text == "씨 팔 진짜" and m.span(2, 3) == (2, 3)
+    assert korean.normalize("김씨 8시에", leet).text == "김씨 8시에"       # digit not alone
+    assert korean.normalize("수박씨 8개", leet).text == "수박씨 8개"
+    assert korean.normalize("씨 88", leet).text == "씨 88"                # other digits
