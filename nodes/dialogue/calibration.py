@@ -18,7 +18,7 @@ from nodes.dialogue.background import GENERIC_OOD, NEAR_MISS_TEMPLATES
 from nodes.dialogue.text import normalize
 
 FEATURE_NAMES = ("score", "coverage_morph", "coverage_char", "oov_morph", "oov_char", "oov_noun", "length",
-                 "uncovered", "background", "bias")
+                 "uncovered", "background", "object_uncovered", "bias")
 
 
 def calibration_set(r) -> tuple[np.ndarray, np.ndarray, float]:
@@ -62,7 +62,8 @@ def calibrate(r) -> None:
     """Fit r.weights, r.threshold, r.answer_threshold and r.background_ratio on calibration_set(r)."""
     X, y, loo_top1 = calibration_set(r)
     if y.sum() == 0 or y.sum() == len(y):
-        r.weights = np.array([8.0, 0, 0, 0, 0, 0, 0, 0, 0, -1.0])
+        r.weights = np.zeros(len(FEATURE_NAMES))
+        r.weights[0], r.weights[-1] = 8.0, -1.0
         r.threshold = r.answer_threshold = 0.5
         return
     # class-balanced, L2-regularised logistic regression by gradient descent
@@ -81,8 +82,8 @@ def calibrate(r) -> None:
     w = np.zeros(X.shape[1])
     off = [FEATURE_NAMES.index(n) for n in r.params.disabled_features]
     # monotone: more score or coverage never lowers confidence, more unknown words never raise it
-    lo = np.array([0, 0, 0, -np.inf, -np.inf, -np.inf, -np.inf, -np.inf, -np.inf, -np.inf])
-    hi = np.array([np.inf, np.inf, np.inf, 0, 0, 0, np.inf, 0, 0, np.inf])
+    lo = np.array([0, 0, 0, -np.inf, -np.inf, -np.inf, -np.inf, -np.inf, -np.inf, -np.inf, -np.inf])
+    hi = np.array([np.inf, np.inf, np.inf, 0, 0, 0, np.inf, 0, 0, 0, np.inf])
 
     for _ in range(1500):
         pr = 1.0 / (1.0 + np.exp(-(X @ w)))

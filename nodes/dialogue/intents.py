@@ -39,6 +39,24 @@ _FACETS: tuple[tuple[str, str], ...] = (
     ("detail", r"자세히|자세한|좀더|더알려|설명해"),
 )
 
+# Kinds of question that ask for something other than a service's facts and procedures: where it
+# came from, or a choice among products or places. A topic answers such a question only if its
+# own text asks or answers it that way (retrieval checks), so the rule follows the knowledge base.
+ASK_KINDS: tuple[tuple[str, str], ...] = (
+    ("history", r"언제(처음)?(생겼|생긴|생겨|만들어졌|만들었|시작됐|시작되었|시작했|도입)|역사|유래|"
+                r"처음(만든|만들었|시작한)|누가(처음)?(만들었|만든|지었|세웠)|언제부터(있었|생겼|했)"),
+    ("recommend", r"추천|어떤(게|것이|걸|거)(좋|나아|낫|괜찮)|어느(게|것이|걸|거)(좋|나아|낫|괜찮)|뭐가(좋|나아|낫|괜찮)|"
+                  r"무엇이(좋|낫)|뭘사|뭐사|어떤(걸|거)사|골라(줘|주세요|주이소)|"
+                  r"(어디|어느곳|어느데)가(제일|젤|더)?(싸|저렴|좋|나아|낫|맛있)"),
+)
+
+
+def detect_ask_kinds(text: str) -> set[str]:
+    """The ASK_KINDS a text matches (usually none)."""
+    s = _squeeze(text)
+    return {name for name, pat in ASK_KINDS if re.search(pat, s)}
+
+
 _ORDINALS = ((r"첫번째|첫째|처음|앞에|앞의|1번", 0), (r"두번째|둘째|뒤에|뒤의|나중|2번", 1), (r"세번째|셋째|3번", 2))
 
 # Words that carry no topic on their own: a follow-up made only of these refers to the current topic.

@@ -15,13 +15,18 @@ sentence-embedding model adds cosine similarity.
 
 Rejection. A monotone logistic model on KB-independent features gives a
 confidence: evidence score, coverage, unknown words, the share of what is
-asked that the matched topic never mentions (near misses: "의료급여 제도는
-언제 생겼어요"), and the match against everyday questions (background.py).
+asked that the matched topic never mentions (near misses: "경로당 건물 누가
+지었어요"; a noun written as one word counts whole, so 주민등록증 is not covered by
+the parts of 주민등록등본), the share of the asked-for object (the last run of
+nouns: "지하철 노선도") the topic never mentions, and the match against everyday
+questions (background.py).
 It is fitted at load time on the KB's own examples (calibration.py). Below
 `threshold` the question is out of domain, as it is when it says nothing of
 substance or matches everyday talk more than `background_ratio` of its topic
 evidence; from `answer_threshold` up it is answered; in between the policy asks
-to confirm the topic. Nothing from a held-out test set is used.
+to confirm the topic. A kind of question (history, recommendation:
+intents.ASK_KINDS) that the matched topic's own text never asks or answers is out
+of domain too ("의료급여 제도는 언제 생겼어요"). Nothing from a held-out test set is used.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nodes.dialogue import intents
 from nodes.dialogue.background import GENERIC_OOD
 from nodes.dialogue.calibration import FEATURE_NAMES, calibrate
 from nodes.dialogue.kb import KnowledgeBase, Topic
@@ -86,6 +92,7 @@ class Retrieval:
     tie: bool
     features: dict[str, float] = field(default_factory=dict)
     confident: bool = True
+    unsupported: list[str] = field(default_factory=list)   # ASK_KINDS asked that the top topic never covers
 
     @property
     def top(self) -> Candidate | None:
@@ -97,9 +104,9 @@ _CONTENT_TAGS = ("NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SH")
 
 
 def _features(s1: float, cov_m: float, cov_c: float, oov_m: float, oov_c: float, oov_n: float,
-              n_terms: int, unc: float, bg: float) -> np.ndarray:
+              n_terms: int, unc: float, bg: float, obj: float) -> np.ndarray:
     # No margin to the second topic: a question that fits two topics is in the domain (we ask which one).
-    return np.array([s1, cov_m, cov_c, oov_m, oov_c, oov_n, min(n_terms, 6) / 6.0, unc, bg, 1.0])
+    return np.array([s1, cov_m, cov_c, oov_m, oov_c, oov_n, min(n_terms, 6) / 6.0, unc, bg, obj, 1.0])
 
 
 class Retriever:
@@ -157,6 +164,10 @@ class Retriever:
                       *topic.facets.values()):
                 vocab.update(set(self.analyzer.morphemes(t)))
             self._topic_vocab.append(vocab)
+        # the kinds of question (history, recommendation) each topic's own text asks or answers
+        self._topic_asks = [set().union(*(intents.detect_ask_kinds(t) for t in (
+            *topic.questions, topic.title, *topic.keywords, topic.answer, topic.detail, topic.apply,
+            *topic.facets.values()))) for topic in self.topics]
         bg = [self.analyzer.analyze_tagged(t, expand=False) for t in GENERIC_OOD]
         self.bg_morph = Bm25([a[0] for a in bg], p.bm25_k1, p.bm25_b)
         self.bg_char = Bm25([a[1] for a in bg], p.bm25_k1, p.bm25_b)
@@ -190,6 +201,7 @@ class Retriever:
             s[exact] += p.exact_bonus
         self._last_query = (weights, mass, qc)
         self._last_text = expanded
+        self._last_raw = text
         self._last_tags = tags
         if self.dense is not None and self._doc_vecs is not None:
             qv = self.dense.encode([expanded])[0]
@@ -305,7 +317,8 @@ class Retriever:
         unc = self._uncovered(int(order[0]), loo_doc) if len(order) else 1.0
         feats = _features(s1, cov_m, cov_c, self._oov(self.morph, qm, self._doc_morph, exclude_docs),
                           self._oov(self.char, qc, self._doc_char, exclude_docs), oov_n, len(qm), unc,
-                          self._background(exclude_background))
+                          self._background(exclude_background),
+                          self._object_uncovered(int(order[0]), loo_doc) if len(order) else 1.0)
         return order, topic_scores, feats
 
     def _uncovered(self, ti: int, loo_doc: int | None) -> float:
@@ -317,13 +330,33 @@ class Retriever:
         terms = {t for t, tag in self._last_tags.items()
                  if tag.split("-")[0] in _CONTENT_TAGS and t not in ASPECT_WORDS
                  and not any(t in u and t != u for u in joined)}
-        if not terms:
-            return 0.0
         vocab = self._topic_vocab[ti]
         minus = self._doc_morph[loo_doc] if loo_doc is not None else set()
+        # a noun written as one word counts whole: 주민등록증 is not covered by the 주민 and 등록 of
+        # 주민등록등본; its parts are no evidence of their own
+        for word, parts in self.analyzer.written_compounds(self._last_text):
+            if word not in ASPECT_WORDS and vocab.get(word, 0) - (word in minus) <= 0:
+                terms = (terms - set(parts)) | {word}
+        if not terms:
+            return 0.0
         missing = {t for t in terms if vocab.get(t, 0) - (t in minus) <= 0}
         idf = lambda t: self.morph.idf.get(t, self.morph.max_idf)
         return sum(map(idf, missing)) / sum(map(idf, terms))
+
+    def _object_uncovered(self, ti: int, loo_doc: int | None) -> float:
+        """What is asked for: the last run of nouns before the predicate ("지하철 노선도 좀 보여 줘요" -> 지하철
+        노선; "경로당 화투 규칙" -> all three), aspect words aside, each noun written as one word counted
+        whole. The idf share of it that the topic never mentions: a near miss names the topic but asks
+        for another object (노선도, not 무임승차)."""
+        vocab = self._topic_vocab[ti]
+        minus = self._doc_morph[loo_doc] if loo_doc is not None else set()
+        obj = self.analyzer.object_nouns(self._last_raw)
+        obj = [w for w in obj if w not in ASPECT_WORDS and len(w) > 1]
+        if not obj:
+            return 0.0
+        idf = lambda t: self.morph.idf.get(t, self.morph.max_idf)
+        missing = [w for w in obj if vocab.get(w, 0) - (w in minus) <= 0]
+        return sum(map(idf, missing)) / sum(map(idf, obj))
 
     def retrieve(self, text: str, k: int = 3) -> Retrieval:
         order, topic_scores, feats = self._rank(text)
@@ -334,9 +367,12 @@ class Retriever:
         # and a question closer to everyday talk (GENERIC_OOD) than to any topic is not in the domain
         in_domain = (bool(cands) and s1 > 0 and conf >= self.threshold and feats[FEATURE_NAMES.index("length")] > 0
                      and feats[FEATURE_NAMES.index("background")] < self.background_ratio * feats[0])
+        # a kind of question the matched topic never asks or answers ("의료급여 제도는 언제 생겼어요")
+        unsupported = sorted(intents.detect_ask_kinds(text) - self._topic_asks[order[0]]) if cands else []
+        in_domain = in_domain and not unsupported
         tie = in_domain and len(cands) > 1 and cands[1].score >= self.params.tie_ratio * s1
         return Retrieval(cands, in_domain, conf, tie, dict(zip(FEATURE_NAMES, map(float, feats))),
-                         confident=in_domain and conf >= self.answer_threshold)
+                         confident=in_domain and conf >= self.answer_threshold, unsupported=unsupported)
 
     def _calibrate(self) -> None:
         calibrate(self)

@@ -184,6 +184,41 @@ class Analyzer:
                 content.append(tok.form)
         return terms + self._joined(run), "".join(content), tags
 
+    def written_compounds(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Nouns written as one word that Kiwi reads as several ("주민등록증" -> 주민 + 등록증): the whole
+        word and its parts. Such a word names one thing; its parts say nothing on their own."""
+        out: list[tuple[str, tuple[str, ...]]] = []
+        run: list = []
+        for tok in [*self.kiwi.tokenize(normalize(text)), None]:
+            if tok is not None and tok.tag.split("-")[0] in ("NNG", "NNP") and (
+                    not run or tok.start == run[-1].start + run[-1].len):
+                run.append(tok)
+                continue
+            if len(run) > 1:
+                out.append(("".join(t.form for t in run), tuple(t.form for t in run)))
+            run = [tok] if tok is not None and tok.tag.split("-")[0] in ("NNG", "NNP") else []
+        return out
+
+    def object_nouns(self, text: str) -> list[str]:
+        """The last run of nouns (spaces allowed, nothing else between), aspect words dropped first so
+        "월급은 얼마예요" keeps 월급; a noun written as one word stays one word (주민등록증)."""
+        runs: list[list[str]] = [[]]
+        prev_end = None
+        for tok in self.kiwi.tokenize(normalize(text)):
+            if tok.tag.split("-")[0] in ("NNG", "NNP"):
+                if tok.form in ASPECT_WORDS:
+                    runs.append([])
+                elif runs[-1] and prev_end == tok.start:   # written together: one word
+                    runs[-1][-1] += tok.form
+                else:
+                    runs[-1].append(tok.form)
+                prev_end = tok.start + tok.len
+            else:
+                runs.append([])
+                prev_end = None
+        nonempty = [r for r in runs if r]
+        return nonempty[-1] if nonempty else []
+
     @staticmethod
     def _joined(run: list[str]) -> list[str]:
         """Adjacent pairs of a noun run, and the whole run, each as one term."""
