@@ -159,32 +159,24 @@ def encode(topic: str, msg: Any, src: str, inc: str, seq: int, trace: str = "") 
 
 def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
     """(topic, header, message) from raw frames (bytes, memoryview or zmq.Frame)."""
-    raw = [f.buffer if hasattr(f, "buffer") else f for f in frames]
-    if len(raw) < 2:
-        raise BadMessage("short", f"{len(raw)} frame(s)")
-    size = sum(r.nbytes if type(r) is memoryview else len(r) for r in raw)
+    if len(frames) < 2:
+        raise BadMessage("short", f"{len(frames)} frame(s)")
+    # the two small frames as bytes (cheapest for msgpack); array frames stay zero-copy views
+    topic_b, head_b = (f.bytes if hasattr(f, "bytes") else bytes(f) for f in frames[:2])
+    rest = [f.buffer if hasattr(f, "buffer") else memoryview(f) for f in frames[2:]]
+    size = len(topic_b) + len(head_b) + sum(r.nbytes for r in rest)
     if size > max_bytes:
         raise BadMessage("oversized", f"{size} bytes > limit {max_bytes}")
-    topic_b = bytes(raw[0])
     if not topic_b.endswith(b"\0"):
         raise BadMessage("bad_topic", "topic frame lacks NUL terminator")
     try:
         topic = topic_b[:-1].decode()
-        refs: list = []
-
-        def ext_hook(code, data):
-            if code != _ND_EXT:
-                raise BadMessage("bad_field", f"unknown ext type {code}")
-            ref = _NdRef(*msgpack.unpackb(data))
-            refs.append(ref)
-            return ref
-
-        head = msgpack.unpackb(raw[1], ext_hook=ext_hook, raw=False, strict_map_key=True)
+        head = msgpack.unpackb(head_b, ext_hook=_ext_hook, raw=False, strict_map_key=True)
     except BadMessage:
         raise
     except Exception as e:  # msgpack raises a zoo of types on garbage
         raise BadMessage("undecodable", f"{type(e).__name__}: {e}") from None
-    if not (isinstance(head, list) and len(head) == 8):
+    if not (type(head) is list and len(head) == 8):
         raise BadMessage("bad_header", "not an 8-item list")
     tag, seq, src, inc, wall, mono, trace, body = head
     if not (type(tag) is str and type(seq) is int and type(src) is str and type(inc) is str
@@ -193,14 +185,18 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
     cls = REGISTRY.get(tag)
     if cls is None:
         raise BadMessage("unknown_type", repr(tag)[:80])
-    if not isinstance(body, dict):
+    if type(body) is not dict:
         raise BadMessage("bad_body", "body is not a mapping")
-    for ref in refs:
-        ref.resolve(raw)
-    if refs:
-        body = {k: (v.array if isinstance(v, _NdRef) else v) for k, v in body.items()}
+    if rest or any(type(v) is _NdRef for v in body.values()):
+        body = {k: (v.resolve(rest) if type(v) is _NdRef else v) for k, v in body.items()}
     msg = build(cls, body, BadMessage)
     return topic, Header(tag, seq, src, inc, wall, mono, trace), msg
+
+
+def _ext_hook(code, data):
+    if code != _ND_EXT:
+        raise BadMessage("bad_field", f"unknown ext type {code}")
+    return _NdRef(*msgpack.unpackb(data))
 
 
 def build(cls, values: dict, error=ValueError):
@@ -210,8 +206,9 @@ def build(cls, values: dict, error=ValueError):
         hint = hints(cls)
         spec = _FIELDS[cls] = [(f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
                                 _compile(hint[f.name])) for f in dataclasses.fields(cls)]
-    if len(values) > len(spec) or not values.keys() <= {n for n, _, _ in spec}:
-        unknown = sorted(set(values) - {n for n, _, _ in spec})
+        _NAMES[cls] = frozenset(n for n, _, _ in spec)
+    if not values.keys() <= _NAMES[cls]:
+        unknown = sorted(set(values) - _NAMES[cls])
         raise error("bad_field", f"{cls.__name__}: unknown field(s) {unknown}")
     for name, required, check in spec:
         if name not in values:
@@ -225,19 +222,20 @@ def build(cls, values: dict, error=ValueError):
 
 
 _FIELDS: dict[type, list] = {}
+_NAMES: dict[type, frozenset] = {}
 
 
 class _NdRef:
     def __init__(self, index, dtype, shape):
-        self.index, self.dtype, self.shape, self.array = index, dtype, shape, None
+        self.index, self.dtype, self.shape = index, dtype, shape
 
-    def resolve(self, raw):
+    def resolve(self, rest):
         try:
             dtype = np.dtype(self.dtype)
             if dtype.hasobject:
                 raise TypeError("object arrays are not allowed")
             shape = tuple(int(s) for s in self.shape)
-            self.array = np.frombuffer(raw[2 + int(self.index)], dtype=dtype).reshape(shape)
+            return np.frombuffer(rest[int(self.index)], dtype=dtype).reshape(shape)
         except Exception as e:
             raise BadMessage("bad_array", f"{type(e).__name__}: {e}") from None
 

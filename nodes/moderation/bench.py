@@ -1,15 +1,17 @@
 """Moderation benchmark: precision and recall per category on the labelled Korean test set.
 
-    python -m nodes.moderation.bench [--json] [--compare] [--repeat N] [--testset PATH] [--blind3 PATH]
+    python -m nodes.moderation.bench [--json] [--compare] [--repeat N] [--testset PATH]
+                                     [--blind3 PATH] [--blind4 PATH]
     python run.py bench moderation [--json]        (run.py calls main(argv))
 
 Prints, for the `main` split: label-level precision/recall for abuse and crisis, per-category
 figures, the false-positive rate on hard negatives, latency (mean and p99 per utterance, CPU),
 and every case the engine gets wrong. The `blind`, `blind2` and `blind3` splits are scored
-separately. blind3 (tests/data/moderation/blind3.tsv, loaded when present; written independently
+separately. blind4 (tests/data/moderation/blind4.tsv, loaded when present; written independently
 without reading the lexicons, never used to change the engine) is the estimate for unseen speech.
-blind and blind2 held that role before; their failures were then used as development data (blind
-in the 2026-11 rework, blind2 in the 2026-11-25 fixes), so their figures are no longer estimates.
+blind, blind2 and blind3 held that role before; their failures were then used as development data
+(blind in the 2026-11 rework, blind2 in the 2026-11-25 fixes, blind3 in the second 2026-11-25
+fixes), so their figures are no longer estimates.
 The `heldback` split (known failures) is listed separately. --compare scores korcen and nerv-filter on the same rows when they
 are installed (they only say "profane or not", so they are scored as an abuse detector).
 """
@@ -28,16 +30,18 @@ from .engine import ABUSE_CATEGORIES, Moderator
 DEFAULT_TESTSET = Path(__file__).resolve().parents[2] / "tests" / "data" / "moderation" / "testset.tsv"
 # A separate file so that it can be written independently of the engine; loaded when present.
 DEFAULT_BLIND3 = DEFAULT_TESTSET.with_name("blind3.tsv")
+DEFAULT_BLIND4 = DEFAULT_TESTSET.with_name("blind4.tsv")
 CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abuse",
                      "financial_abuse", "sexual_violence", "crime")
 PII_KINDS = ("rrn", "mobile", "landline", "card", "account", "email")
-# main: the tuning set. blind3: written independently without reading the lexicons and never used
-# to change the engine, so its figures estimate behaviour on unseen speech. blind and blind2: the
-# same role earlier, until their failures were used as development data. heldback: known failures.
-BLIND_SPLITS = ("blind", "blind2", "blind3")
+# main: the tuning set. blind4: written independently without reading the lexicons and never used
+# to change the engine, so its figures estimate behaviour on unseen speech. blind, blind2, blind3:
+# the same role earlier, until their failures were used as development data. heldback: known failures.
+BLIND_SPLITS = ("blind", "blind2", "blind3", "blind4")
 BLIND_TITLES = {"blind": "blind split (development data since the 2026-11 rework)",
                 "blind2": "blind2 split (development data since the 2026-11-25 fixes)",
-                "blind3": "blind3 split (independent, never used to tune the engine)"}
+                "blind3": "blind3 split (development data since the second 2026-11-25 fixes)",
+                "blind4": "blind4 split (independent, never used to tune the engine)"}
 SPLITS = ("main", *BLIND_SPLITS, "heldback")
 TARGETS = {"crisis_recall": 0.98, "abuse_precision": 0.95, "abuse_recall": 0.90,
            "hard_negative_fp_rate": 0.02, "latency_mean_ms": 5.0}
@@ -192,17 +196,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--testset", type=Path, default=DEFAULT_TESTSET)
     parser.add_argument("--blind3", type=Path, default=DEFAULT_BLIND3,
                         help="extra blind split file, read when it exists")
+    parser.add_argument("--blind4", type=Path, default=DEFAULT_BLIND4,
+                        help="extra blind split file, read when it exists")
     parser.add_argument("--lexicon-dir", type=Path, default=None)
     args = parser.parse_args(argv)
 
     cases = load_testset(args.testset)
-    blind3_file = args.blind3 if args.blind3 and args.blind3.is_file() else None
-    if blind3_file:
-        extra = load_testset(blind3_file)
-        wrong = [c.line for c in extra if c.split != "blind3"]
-        if wrong:
-            raise ValueError(f"{blind3_file}:{wrong[0]}: rows of this file must have split blind3")
-        cases += extra
+    extra_files = {}
+    for split, path in (("blind3", args.blind3), ("blind4", args.blind4)):
+        if path and path.is_file():
+            extra = load_testset(path)
+            wrong = [c.line for c in extra if c.split != split]
+            if wrong:
+                raise ValueError(f"{path}:{wrong[0]}: rows of this file must have split {split}")
+            cases += extra
+            extra_files[split] = path
     main_cases = [c for c in cases if c.split == "main"]
     held = [c for c in cases if c.split == "heldback"]
     blinds = {name: [c for c in cases if c.split == name] for name in BLIND_SPLITS}
@@ -216,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {
         "testset": str(args.testset),
-        "blind3_file": str(blind3_file) if blind3_file else None,
+        "blind3_file": str(extra_files["blind3"]) if "blind3" in extra_files else None,
+        "blind4_file": str(extra_files["blind4"]) if "blind4" in extra_files else None,
         "main": score(main_cases, preds),
         "latency": _latency(times),
         "load_s": round(load_s, 3),

@@ -323,12 +323,15 @@ class Moderator:
     def _abuse_hits(self, text: str, norm: korean.Mapped) -> list[_Hit]:
         lex = self.abuse
         hits: list[_Hit] = []
+        joined = korean.join_letter_spaced(norm)
+        views = (norm,) if joined is norm else (norm, joined)
         for rule in lex.phrases:
-            excluded = [m.span() for ex in lex.excludes.get(rule.category, []) for m in ex.finditer(norm.text)]
-            for m in rule.regex.finditer(norm.text):
-                if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e in excluded):
-                    start, end = norm.span(m.start(), m.end())
-                    hits.append(_Hit(start, end, rule.category, SCORE_PHRASE))
+            for view in views:
+                excluded = [m.span() for ex in lex.excludes.get(rule.category, []) for m in ex.finditer(view.text)]
+                for m in rule.regex.finditer(view.text):
+                    if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e in excluded):
+                        start, end = view.span(m.start(), m.end())
+                        hits.append(_Hit(start, end, rule.category, SCORE_PHRASE))
         if lex.latin_regex is not None:
             for m in lex.latin_regex.finditer(text.lower()):
                 hits.append(_Hit(m.start(), m.end(), lex.latin[m.group(1)], SCORE_TERM))

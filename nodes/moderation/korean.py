@@ -309,3 +309,21 @@ def skeleton(norm: Mapped) -> Skeleton:
         sk.ends.append(e)
         sk.word.append(word)
     return sk
+
+
+_LETTER_RUN = re.compile(r"(?<!\S)[가-힣](?: [가-힣](?!\S)){2,}")
+
+
+def join_letter_spaced(norm: Mapped) -> Mapped:
+    """Drop the spaces inside runs of three or more one-syllable words ("죽 여 버 린 다" ->
+    "죽여버린다"), so that phrase rules written for normal spacing also see letter-spaced text.
+    Returns norm itself when there is no such run."""
+    runs = [m.span() for m in _LETTER_RUN.finditer(norm.text)]
+    if not runs:
+        return norm
+    b = _Builder()
+    for i, (ch, s, e) in enumerate(zip(norm.text, norm.starts, norm.ends)):
+        if ch == " " and any(a < i < z for a, z in runs):
+            continue
+        b.add(ch, s, e)
+    return b.build()

@@ -41,6 +41,13 @@ _SINO_PLACE_RUN = re.compile(
 # A final 이 before these endings is the copula (오육칠팔이에요), not the digit 2.
 _COPULA_AFTER = re.compile(r"에요|예요|고 |요|야|며|라")
 _ACCOUNT_CONTEXT = re.compile(r"계좌|통장|은행|입금|송금|이체|account")
+# A number said to be a card number: four groups of four digits after "카드" count as a card even
+# when they fail the Luhn check (misheard or misread digits), never as an account.
+_CARD_CONTEXT = re.compile(r"카드|card")
+# The domain and its ending spoken in Korean: "honggd 골뱅이 다음 닷 넷", "네이버 점 컴".
+_SPOKEN_EMAIL_KO = re.compile(
+    r"[A-Za-z0-9._-]+\s*골뱅이\s*(?:[A-Za-z0-9-]+|[가-힣]{2,5}?)"
+    r"(?:\s*(?:\.|점|닷)\s*(?:[A-Za-z]{2,}|컴|넷|케이알|오알지|씨오|코))+")
 _MOBILE = re.compile(r"01[016789]\d{7,8}")
 _LANDLINE = re.compile(r"(?:02\d{7,8}|0[3-6][1-5]\d{7,8}|070\d{8})")
 
@@ -79,20 +86,24 @@ def _rrn_ok(d: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31 and d[6] in "12345678"
 
 
-def classify(digits: str, grouped: bool, context: bool, cuts: frozenset[int] = frozenset()) -> str | None:
+def classify(digits: str, grouped: bool, context: bool, cuts: frozenset[int] = frozenset(),
+             card_context: bool = False) -> str | None:
     """Kind of a digit string with separators removed, or None when it is not personal data.
-    cuts: positions in digits where the speaker or writer put a separator."""
+    cuts: positions in digits where the speaker or writer put a separator; card_context: the
+    word 카드 comes just before."""
     n = len(digits)
     if _MOBILE.fullmatch(digits):
         return "mobile"
+    if 14 <= n <= 19 and digits[0] in "34569" and luhn_ok(digits):
+        return "card"
+    if card_context and n == 16 and cuts in (frozenset(), frozenset({4, 8, 12})):
+        return "card"
     if context and 10 <= n <= 16 and not (14 <= n and luhn_ok(digits)):
         return "account"
     if n == 13 and _rrn_ok(digits) and (not cuts or 6 in cuts):
         return "rrn"
     if _LANDLINE.fullmatch(digits):
         return "landline"
-    if 14 <= n <= 19 and digits[0] in "34569" and luhn_ok(digits):
-        return "card"
     if 10 <= n <= 16 and (grouped or context):
         return "account"
     return None
@@ -123,8 +134,10 @@ def _scan_groups(text: str, groups: list[tuple[int, int]], digits_of) -> list[Sp
             digits = "".join(parts)
             cuts = frozenset(sum(len(p) for p in parts[:k]) for k in range(1, len(parts)))
             start, end = groups[i][0], groups[j][1]
-            context = bool(_ACCOUNT_CONTEXT.search(text[max(0, start - 20):start]))
-            kind = classify(digits, grouped=j > i, context=context, cuts=cuts)
+            before = text[max(0, start - 20):start]
+            context = bool(_ACCOUNT_CONTEXT.search(before))
+            kind = classify(digits, grouped=j > i, context=context, cuts=cuts,
+                            card_context=bool(_CARD_CONTEXT.search(before)))
             if not kind:
                 continue
             found = (j, Span(start, end, kind, _masked_form(kind, digits, text[start:end])))
@@ -143,7 +156,7 @@ def _scan_groups(text: str, groups: list[tuple[int, int]], digits_of) -> list[Sp
 
 # 주민번호 spoken in two halves with words between: "앞자리는 510203이고 뒷자리는 1234567".
 _RRN_FRONT = re.compile(r"(?<!\d)\d{6}(?!\d)")
-_RRN_BACK = re.compile(r"(?<!\d)[1-8]\d{6}(?!\d)")
+_RRN_BACK = re.compile(r"(?<!\d)[1-8](?: ?\d){6}(?!\d)")  # also read out digit by digit
 
 
 def _split_rrn(text: str) -> list[Span]:
@@ -178,7 +191,7 @@ def _place_value_runs(text: str) -> list[Span]:
 def find(text: str) -> list[Span]:
     """All personal data in text, sorted by start, non-overlapping."""
     spans: list[Span] = []
-    for regex in (_EMAIL, _SPOKEN_EMAIL):
+    for regex in (_EMAIL, _SPOKEN_EMAIL, _SPOKEN_EMAIL_KO):
         for m in regex.finditer(text):
             spans.append(Span(m.start(), m.end(), "email", "***@***"))
     for m in _DIGIT_RUN.finditer(text):

@@ -100,9 +100,30 @@ def test_blind3_file_is_scored_apart_and_in_the_combined_figures(tmp_path, capsy
     assert with_b3["blind3"]["score"]["n"] == 3
     assert with_b3["blind3"]["score"]["labels"]["abuse"]["support"] == 1
     assert with_b3["all"]["n"] == without["all"]["n"] + 3
-    assert bench.main(["--repeat", "1", "--blind3", str(f)]) == 0
+    assert bench.main(["--repeat", "1", "--blind3", str(f), "--blind4", str(tmp_path / "none.tsv")]) == 0
     out = capsys.readouterr().out
-    assert "blind3 split (independent" in out and "blind2 + blind3 + held-back together" in out
+    assert "blind3 split (development data" in out and "blind2 + blind3 + held-back together" in out
+
+
+def test_blind4_file_is_scored_apart_and_in_the_combined_figures(tmp_path, capsys):
+    f = tmp_path / "blind4.tsv"
+    _write_blind3(f, [("blind4", "abuse", "profanity", "-", "0", "씨발 뭐야"),
+                      ("blind4", "crisis", "medical", "-", "0", "가슴이 너무 아파요")])
+    without = _json(["--blind4", str(tmp_path / "missing.tsv")])
+    with_b4 = _json(["--blind4", str(f)])
+    assert without["blind4"] is None and without["blind4_file"] is None
+    assert with_b4["blind4"]["score"]["n"] == 2
+    assert with_b4["all"]["n"] == without["all"]["n"] + 2
+    assert bench.main(["--repeat", "1", "--blind4", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "blind4 split (independent" in out and "blind4 + held-back together" in out
+
+
+def test_blind4_file_with_another_split_fails_loudly(tmp_path):
+    f = tmp_path / "blind4.tsv"
+    _write_blind3(f, [("blind3", "allow", "-", "-", "0", "안녕하세요")])
+    with pytest.raises(ValueError, match="blind4"):
+        bench.main(["--json", "--repeat", "1", "--blind4", str(f)])
 
 
 def test_blind3_file_with_another_split_fails_loudly(tmp_path):
@@ -120,7 +141,8 @@ def test_real_blind3_when_present_is_loaded_and_scored(result):
     b3 = result["blind3"]["score"]
     assert b3["n"] == len(rows)
     assert result["blind3_file"] == str(bench.DEFAULT_BLIND3)
-    # Figures are reported, not asserted: blind3 is never used to tune the engine.
+    # blind3 became development data in the second 2026-11-25 fixes: figures are reported, and
+    # the set is checked to be scored; blind4 is now the unseen-speech estimate.
     assert b3["labels"]["crisis"]["support"] + b3["labels"]["abuse"]["support"] > 0
 
 
