@@ -229,7 +229,7 @@ class Runtime:
                 self._status(force=True)
             if self.client.data_sub in events and not self.retire_caught_up and self.state != "starting":
                 for _ in range(DATA_BATCH):
-                    self._on_data(self.client.data_sub.recv_multipart(copy=False))
+                    self._on_data(_recv(self.client.data_sub))
                     if not _pending(self.client.data_sub):
                         break
             now = time.monotonic()
@@ -502,6 +502,15 @@ class Runtime:
                 os.unlink(self.endpoint[len("ipc://"):])
             except OSError:
                 pass
+
+
+def _recv(sock) -> list:
+    """One multipart message: topic and header copied (small: cheapest as bytes), any array
+    frames after them zero-copy."""
+    parts = [sock.recv()]
+    while sock.getsockopt(zmq.RCVMORE):
+        parts.append(sock.recv(copy=len(parts) < 2))
+    return parts
 
 
 def _pending(sock) -> bool:
