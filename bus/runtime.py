@@ -32,8 +32,7 @@ import zmq
 from bus import log as buslog
 from bus import messages as m
 from bus.node import ParamError, load_class, parse_params, set_param
-from bus.transport import (EVENT, HEARTBEAT_S, INTERRUPT, STATUS, BusAddress, Client, hostname,
-                           topic_frame)
+from bus.transport import (EVENT, HEARTBEAT_S, INTERRUPT, STATUS, BusAddress, Client, hostname)
 
 log = logging.getLogger("runtime")
 DATA_BATCH = 256

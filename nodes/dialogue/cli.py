@@ -26,6 +26,7 @@ def _moderator():
 
 
 def _dialogue(args):
+    """The dialogue engine for --kb/--log/--dense-model, or None after printing why it failed."""
     from nodes.dialogue.policy import Dialogue
 
     params = {}
@@ -33,7 +34,11 @@ def _dialogue(args):
         params["log_path"] = args.log
     if getattr(args, "dense_model", None):
         params["dense_model_path"] = args.dense_model
-    return Dialogue(args.kb, **params)
+    try:
+        return Dialogue(args.kb, **params)
+    except (KbError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
 
 
 def _turn(moderator, text: str):
@@ -64,10 +69,8 @@ def ask_main(argv: list[str] | None = None) -> int:
     ap.add_argument("--log", default=None, help="also append the turn to this SQLite conversation log")
     ap.add_argument("--dense-model", default=None, help="local sentence-embedding model directory")
     args = ap.parse_args(argv)
-    try:
-        dialogue = _dialogue(args)
-    except (KbError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    dialogue = _dialogue(args)
+    if dialogue is None:
         return 1
     moderator = _moderator()
     questions = [" ".join(args.text)] if args.text else (line.strip() for line in sys.stdin)
@@ -87,10 +90,8 @@ def chat_main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from nodes.dialogue.policy import Turn
 
-    try:
-        dialogue = _dialogue(args)
-    except (KbError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    dialogue = _dialogue(args)
+    if dialogue is None:
         return 1
     moderator = _moderator()
     session = "chat"

@@ -13,7 +13,6 @@ character n-grams with crises by design. The module stays so that the figures ca
 """
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path

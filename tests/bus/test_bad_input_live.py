@@ -1,5 +1,4 @@
 """10,000 malformed messages at a live node: it stays up and counts every one."""
-import os
 import random
 import time
 

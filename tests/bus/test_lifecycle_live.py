@@ -90,7 +90,7 @@ def test_interrupt_cuts_blocking_work_and_drops_the_queued_turn(tmp_path):
         time.sleep(0.6)
         r = g.cli("interrupt", "barge_in")
         assert r.returncode == 0
-        st = g.wait_for(lambda st: st.get("slow") if st.get("slow") and st["slow"].counters.get("interrupts") else None)
+        g.wait_for(lambda st: st.get("slow") if st.get("slow") and st["slow"].counters.get("interrupts") else None)
         time.sleep(2.5)
         assert g.cli("topic", "pub", "ext/in", "text", "{text: 둘째}").returncode == 0
         g.wait_for(lambda st: "done: 둘째" in g.output(), timeout=10, what="the next turn")
