@@ -1,19 +1,18 @@
 """Moderation benchmark: precision and recall per category on the labelled Korean test set.
 
     python -m nodes.moderation.bench [--json] [--compare] [--repeat N] [--testset PATH]
-                                     [--blind3 PATH] [--blind4 PATH]
+                                     [--blind3..--blind6 PATH]
     python run.py bench moderation [--json]        (run.py calls main(argv))
 
 Prints, for the `main` split: label-level precision/recall for abuse and crisis, per-category
 figures, the false-positive rate on hard negatives, latency (mean and p99 per utterance, CPU),
-and every case the engine gets wrong. The `blind`, `blind2` and `blind3` splits are scored
-separately. blind4 (tests/data/moderation/blind4.tsv, loaded when present; written independently
-without reading the lexicons, never used to change the engine) is the estimate for unseen speech.
-blind, blind2 and blind3 held that role before; their failures were then used as development data
-(blind in the 2026-11 rework, blind2 in the 2026-11-25 fixes, blind3 in the second 2026-11-25
-fixes), so their figures are no longer estimates.
-The `heldback` split (known failures) is listed separately. --compare scores korcen and nerv-filter on the same rows when they
-are installed (they only say "profane or not", so they are scored as an abuse detector).
+and every case the engine gets wrong; then the same for each other split, and the targets checked
+on the splits never trained on (blind4 and blind6, files of their own in tests/data/moderation,
+loaded when present), which estimate behaviour on unseen speech. The blind, blind2, blind3 and
+blind5 splits were each scored once before being used as development or training data, so their
+figures are no longer estimates. The `heldback` split (known failures) is listed separately.
+--compare scores korcen and nerv-filter on the same rows when they are installed (they only say
+"profane or not", so they are scored as an abuse detector).
 """
 from __future__ import annotations
 
@@ -34,14 +33,21 @@ DEFAULT_BLIND4 = DEFAULT_TESTSET.with_name("blind4.tsv")
 CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abuse",
                      "financial_abuse", "sexual_violence", "crime")
 PII_KINDS = ("rrn", "mobile", "landline", "card", "account", "email")
-# main: the tuning set. blind4: written independently without reading the lexicons and never used
-# to change the engine, so its figures estimate behaviour on unseen speech. blind, blind2, blind3:
-# the same role earlier, until their failures were used as development data. heldback: known failures.
-BLIND_SPLITS = ("blind", "blind2", "blind3", "blind4")
+# main: the tuning set. blind, blind2, blind3: each written blind, scored once, then used as
+# development data. blind5: written independently, scored once, then used to choose the crisis
+# classifier's settings and added to its training rows. blind4 and blind6: written independently
+# and never trained on, so their figures estimate behaviour on unseen speech (blind4 helped pick
+# among classifier settings; blind6 was scored once, at the end). heldback: known failures.
+BLIND_SPLITS = ("blind", "blind2", "blind3", "blind4", "blind5", "blind6")
+INDEPENDENT_SPLITS = ("blind4", "blind6")
+# Splits kept in files of their own (tests/data/moderation/<split>.tsv), read when present.
+FILE_SPLITS = ("blind3", "blind4", "blind5", "blind6")
 BLIND_TITLES = {"blind": "blind split (development data since the 2026-11 rework)",
                 "blind2": "blind2 split (development data since the 2026-11-25 fixes)",
                 "blind3": "blind3 split (development data since the second 2026-11-25 fixes)",
-                "blind4": "blind4 split (independent, never used to tune the engine)"}
+                "blind4": "blind4 split (independent, never trained on; helped choose classifier settings)",
+                "blind5": "blind5 split (scored once, then classifier training data)",
+                "blind6": "blind6 split (independent, never trained on or looked at; scored at the end)"}
 SPLITS = ("main", *BLIND_SPLITS, "heldback")
 TARGETS = {"crisis_recall": 0.98, "abuse_precision": 0.95, "abuse_recall": 0.90,
            "hard_negative_fp_rate": 0.02, "latency_mean_ms": 5.0}
@@ -58,7 +64,8 @@ class Case:
     line: int
 
 
-def load_testset(path: Path = DEFAULT_TESTSET) -> list[Case]:
+def load_testset(path: Path = DEFAULT_TESTSET, any_split: bool = False) -> list[Case]:
+    """Rows of a labelled TSV file; any_split accepts split names beyond SPLITS (training corpora)."""
     cases = []
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -69,8 +76,12 @@ def load_testset(path: Path = DEFAULT_TESTSET) -> list[Case]:
             if len(cols) != 6:
                 raise ValueError(f"{path}:{n}: expected 6 tab-separated columns, got {len(cols)}")
             split, label, cats, pii, hard, text = cols
-            if label not in ("allow", "abuse", "crisis") or split not in SPLITS:
+            if label not in ("allow", "abuse", "crisis") or not (any_split or split in SPLITS):
                 raise ValueError(f"{path}:{n}: bad split or label")
+            known = ABUSE_CATEGORIES if label == "abuse" else CRISIS_CATEGORIES if label == "crisis" else ()
+            if not _set(cats) <= set(known) or (label != "allow" and not _set(cats)):
+                raise ValueError(f"{path}:{n}: categories {cats!r} do not fit label {label!r} "
+                                 f"(known: {', '.join(known) or '-'})")
             cases.append(Case(split, label, _set(cats), _set(pii), hard == "1", text, n))
     return cases
 
@@ -188,22 +199,31 @@ def _print_report(name: str, rep: dict) -> None:
     print(f"hard negatives: {h['false_positives']}/{h['n']} flagged (fp rate {_fmt(h['fp_rate'])})")
 
 
+def _targets_met(rep: dict, latency: dict) -> dict:
+    return {
+        "crisis_recall": (rep["labels"]["crisis"]["recall"] or 0) >= TARGETS["crisis_recall"],
+        "abuse_precision": (rep["labels"]["abuse"]["precision"] or 0) >= TARGETS["abuse_precision"],
+        "abuse_recall": (rep["labels"]["abuse"]["recall"] or 0) >= TARGETS["abuse_recall"],
+        "hard_negative_fp_rate": (rep["hard_negatives"]["fp_rate"] or 0) <= TARGETS["hard_negative_fp_rate"],
+        "latency_mean_ms": latency["mean_ms"] <= TARGETS["latency_mean_ms"],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench moderation", description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     parser.add_argument("--compare", action="store_true", help="also score korcen and nerv-filter")
     parser.add_argument("--repeat", type=int, default=5, help="passes over the set for latency")
     parser.add_argument("--testset", type=Path, default=DEFAULT_TESTSET)
-    parser.add_argument("--blind3", type=Path, default=DEFAULT_BLIND3,
-                        help="extra blind split file, read when it exists")
-    parser.add_argument("--blind4", type=Path, default=DEFAULT_BLIND4,
-                        help="extra blind split file, read when it exists")
+    for split in FILE_SPLITS:
+        parser.add_argument(f"--{split}", type=Path, default=DEFAULT_TESTSET.with_name(f"{split}.tsv"),
+                            help=f"file of the {split} split, read when it exists")
     parser.add_argument("--lexicon-dir", type=Path, default=None)
     args = parser.parse_args(argv)
 
     cases = load_testset(args.testset)
     extra_files = {}
-    for split, path in (("blind3", args.blind3), ("blind4", args.blind4)):
+    for split, path in ((split, getattr(args, split)) for split in FILE_SPLITS):
         if path and path.is_file():
             extra = load_testset(path)
             wrong = [c.line for c in extra if c.split != split]
@@ -224,8 +244,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {
         "testset": str(args.testset),
-        "blind3_file": str(extra_files["blind3"]) if "blind3" in extra_files else None,
-        "blind4_file": str(extra_files["blind4"]) if "blind4" in extra_files else None,
+        **{f"{split}_file": str(extra_files[split]) if split in extra_files else None for split in FILE_SPLITS},
         "main": score(main_cases, preds),
         "latency": _latency(times),
         "load_s": round(load_s, 3),
@@ -239,16 +258,15 @@ def main(argv: list[str] | None = None) -> int:
                                for c, p in zip(held, held_preds)]},
         "all": score(main_cases + sum(blinds.values(), []) + held,
                      preds + sum(blind_preds.values(), []) + held_preds),
+        "independent": score(sum((blinds[n] for n in INDEPENDENT_SPLITS), []),
+                             sum((blind_preds[n] for n in INDEPENDENT_SPLITS), []))
+        if any(blinds[n] for n in INDEPENDENT_SPLITS) else None,
         "targets": TARGETS,
     }
     m = result["main"]
-    result["targets_met"] = {
-        "crisis_recall": (m["labels"]["crisis"]["recall"] or 0) >= TARGETS["crisis_recall"],
-        "abuse_precision": (m["labels"]["abuse"]["precision"] or 0) >= TARGETS["abuse_precision"],
-        "abuse_recall": (m["labels"]["abuse"]["recall"] or 0) >= TARGETS["abuse_recall"],
-        "hard_negative_fp_rate": (m["hard_negatives"]["fp_rate"] or 0) <= TARGETS["hard_negative_fp_rate"],
-        "latency_mean_ms": result["latency"]["mean_ms"] <= TARGETS["latency_mean_ms"],
-    }
+    result["targets_met"] = _targets_met(m, result["latency"])
+    if result["independent"]:
+        result["targets_met_independent"] = _targets_met(result["independent"], result["latency"])
     if args.compare:
         result["compare"] = {"main": compare_libraries(main_cases),
                              **{name: compare_libraries(rows) if rows else None
@@ -286,6 +304,16 @@ def main(argv: list[str] | None = None) -> int:
           f"R {_fmt(a['labels']['abuse']['recall'])}, crisis P {_fmt(a['labels']['crisis']['precision'])} "
           f"R {_fmt(a['labels']['crisis']['recall'])}, hard-negative fp {a['hard_negatives']['false_positives']}/"
           f"{a['hard_negatives']['n']} (rate {_fmt(a['hard_negatives']['fp_rate'])})")
+    ind = result["independent"]
+    if ind:
+        names = " + ".join(n for n in INDEPENDENT_SPLITS if blinds[n])
+        print(f"\nunseen speech, {names} ({ind['n']}; never trained on): abuse P "
+              f"{_fmt(ind['labels']['abuse']['precision'])} R {_fmt(ind['labels']['abuse']['recall'])}, crisis P "
+              f"{_fmt(ind['labels']['crisis']['precision'])} R {_fmt(ind['labels']['crisis']['recall'])}, "
+              f"hard-negative fp {ind['hard_negatives']['false_positives']}/{ind['hard_negatives']['n']} "
+              f"(rate {_fmt(ind['hard_negatives']['fp_rate'])})")
+        print("targets on unseen speech: " + ", ".join(
+            f"{k} {'ok' if ok else 'MISSED'}" for k, ok in result["targets_met_independent"].items()))
     if args.compare:
         print("\ncomparison, scored as abuse detectors (flagged = abuse). Ours was tuned on the main split and")
         print("the libraries were not, so the blind splits are the fair comparison.")

@@ -14,6 +14,10 @@ Three independent detectors, combined in `check`:
     an innocent word (시발점, 수박씨 발라, 보지 마세요), and that no `term_exclude` context
     makes it innocent (병신년 원숭이띠); plus phrase patterns (threats, harassment).
   - personal data: pii.mask, whose output is Verdict.masked_text.
+  - a learned crisis classifier (classifier.py) over morphemes and their embedding neighbours: an
+    utterance the rules allowed becomes crisis when its P(crisis) reaches the model's threshold,
+    and a rule hit is dropped when P(crisis) is below the veto (the words matched, the meaning not);
+    an utterance the lexicon allowed becomes abuse when its P(abuse) reaches abuse_threshold.
 An optional ML classifier (ml.py) can raise an utterance the lexicon allowed to abuse.
 """
 from __future__ import annotations
@@ -43,6 +47,8 @@ SCORE_EVASION = 0.85
 SCORE_INITIALS = 0.8
 SCORE_PHRASE = 0.9
 SCORE_CRISIS = 0.9
+# Abuse categories the learned classifier may add on its own (see Moderator.check).
+_MODEL_ABUSE = ("hate", "sexual", "threat")
 
 
 @dataclass
@@ -247,13 +253,25 @@ class Moderator:
     """Thread-safe for concurrent `check` calls once constructed."""
 
     def __init__(self, lexicon_dir: str | Path | None = None, ml_model_dir: str | Path | None = None,
-                 ml_threshold: float = 0.8) -> None:
+                 ml_threshold: float = 0.8, use_classifier: bool = True, crisis_model: str | Path | None = None,
+                 crisis_threshold: float | None = None, crisis_veto: float | None = None,
+                 abuse_threshold: float | None = None) -> None:
         directory = Path(lexicon_dir) if lexicon_dir else DEFAULT_LEXICON_DIR
         self.abuse = _AbuseLexicon(directory / "abuse.yaml")
         self.crisis = _CrisisLexicon(directory / "crisis.yaml")
         from kiwipiepy import Kiwi  # heavy (model load ~1 s): at construction, never at import
         self._kiwi = Kiwi()
         self._kiwi_lock = threading.Lock()
+        self._classifier = None
+        if use_classifier:
+            from .classifier import DEFAULT_MODEL, CrisisClassifier
+            self._classifier = CrisisClassifier(crisis_model or DEFAULT_MODEL, self._kiwi, self._kiwi_lock)
+            self.crisis_threshold = crisis_threshold if crisis_threshold is not None \
+                else self._classifier.threshold
+            self.crisis_veto = crisis_veto if crisis_veto is not None else self._classifier.veto
+            self.abuse_threshold = abuse_threshold if abuse_threshold is not None \
+                else self._classifier.abuse_threshold
+        self._hotline = {c.name: (c.hotline, c.priority) for c in self.crisis.categories}
         self._ml = None
         self.ml_threshold = ml_threshold
         if ml_model_dir:
@@ -265,8 +283,22 @@ class Moderator:
     def check(self, text: str) -> Verdict:
         masked, pii_spans = pii.mask(text)
         norm = korean.normalize(text, self.abuse.leet)
-        crisis_hits = self._crisis_hits(norm)
+        crisis_hits, cleared = self._crisis_hits(norm)
         abuse_hits = self._abuse_hits(text, norm)
+        if self._classifier is not None:
+            (p, category), (p_abuse, abuse_category) = self._classifier.scores(text)
+            # Profanity is a matter of words, which the lexicon knows with its evasions and innocent
+            # look-alikes (18세, 시발점); the model adds only what is said without such words.
+            if not abuse_hits and p_abuse >= self.abuse_threshold and abuse_category in _MODEL_ABUSE:
+                abuse_hits.append(_Hit(0, len(text), abuse_category, p_abuse))
+            if crisis_hits and p < self.crisis_veto:
+                crisis_hits = []          # the rules matched words; the whole utterance says otherwise
+            elif not crisis_hits and category not in cleared and p >= self._threshold_for(text):
+                # `cleared`: a report, a memory, a negation or an idiom the rules recognised for
+                # that category ("뉴스에서 불이 났다는", "가슴이 하나도 안 아파요"); the model
+                # does not see those.
+                hotline, priority = self._hotline.get(category, ("119", 0))
+                crisis_hits.append(_Hit(0, len(text), category, p, hotline, priority))
 
         ml_score = None
         if self._ml is not None:
@@ -293,13 +325,23 @@ class Moderator:
         return Verdict("allow", [], None, masked, spans, pii_kinds, False,
                        ml_score if ml_score is not None else 0.0)
 
+    def _threshold_for(self, text: str) -> float:
+        if len(text.split()) <= self._classifier.short_words:
+            return max(self.crisis_threshold, self._classifier.short_threshold)
+        return self.crisis_threshold
+
     # -- crisis -------------------------------------------------------------------------------
 
-    def _crisis_hits(self, norm: korean.Mapped) -> list[_Hit]:
+    def _crisis_hits(self, norm: korean.Mapped) -> tuple[list[_Hit], set[str]]:
+        """The rule hits, and the categories whose exclusions (or a frame: all) matched the text."""
         hits = []
         framed = [m.span() for fr in self.crisis.frames for m in fr.finditer(norm.text) if m.end() > m.start()]
+        cleared = set()
         for cat in self.crisis.categories:
-            excluded = framed + [m.span() for ex in cat.exclude for m in ex.finditer(norm.text)]
+            excluded = framed + [m.span() for ex in cat.exclude for m in ex.finditer(norm.text)
+                                 if m.end() > m.start()]
+            if excluded:
+                cleared.add(cat.name)
             for rule in cat.rules:
                 if rule.parts is not None:
                     spans = [sp for sp in (_first_match(q, norm.text, excluded) for q in rule.parts) if sp]
@@ -316,7 +358,7 @@ class Moderator:
                     start, end = norm.span(m.start(), m.end())
                     hits.append(_Hit(start, end, cat.name, SCORE_CRISIS,
                                      rule.hotline or cat.hotline, cat.priority))
-        return hits
+        return hits, cleared
 
     # -- abuse --------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ class ModerationNode(Node):
         lexicon_dir: str = ""      # default: config/moderation
         ml_model: str = ""         # optional transformers checkpoint directory (operator-supplied)
         ml_threshold: float = 0.8
+        crisis_model: str = ""     # default: config/moderation/crisis_model.npz (classifier.py)
 
     @classmethod
     def check(cls, params) -> list[str]:
@@ -32,12 +33,15 @@ class ModerationNode(Node):
         if params.ml_model and not os.path.isdir(params.ml_model):
             out.append(f"ml_model '{params.ml_model}' is not a directory; give the path of a transformers "
                        f"checkpoint (config.json + weights), or leave it empty to use the lexicons alone")
+        if params.crisis_model and not os.path.isfile(params.crisis_model):
+            out.append(f"crisis_model '{params.crisis_model}' is not a file; build one with `python -m "
+                       f"nodes.moderation.classifier build`, or leave it empty for the shipped model")
         return out
 
     def setup(self):
         from nodes.moderation.engine import Moderator
         self.moderator = Moderator(self.params.lexicon_dir or None, self.params.ml_model or None,
-                                   self.params.ml_threshold)
+                                   self.params.ml_threshold, crisis_model=self.params.crisis_model or None)
         self.moderator.check("안녕하세요")   # warm the analyser before the first senior speaks
 
     def on_transcript(self, msg: Transcript):

@@ -102,7 +102,7 @@ def test_blind3_file_is_scored_apart_and_in_the_combined_figures(tmp_path, capsy
     assert with_b3["all"]["n"] == without["all"]["n"] + 3
     assert bench.main(["--repeat", "1", "--blind3", str(f), "--blind4", str(tmp_path / "none.tsv")]) == 0
     out = capsys.readouterr().out
-    assert "blind3 split (development data" in out and "blind2 + blind3 + held-back together" in out
+    assert "blind3 split (development data" in out and "blind2 + blind3 + " in out and "together (" in out
 
 
 def test_blind4_file_is_scored_apart_and_in_the_combined_figures(tmp_path, capsys):
@@ -113,10 +113,13 @@ def test_blind4_file_is_scored_apart_and_in_the_combined_figures(tmp_path, capsy
     with_b4 = _json(["--blind4", str(f)])
     assert without["blind4"] is None and without["blind4_file"] is None
     assert with_b4["blind4"]["score"]["n"] == 2
+    assert with_b4["independent"]["n"] == 2 + (with_b4["blind6"]["score"]["n"] if with_b4["blind6"] else 0)
+    assert set(with_b4["targets_met_independent"]) == set(with_b4["targets_met"])
     assert with_b4["all"]["n"] == without["all"]["n"] + 2
     assert bench.main(["--repeat", "1", "--blind4", str(f)]) == 0
     out = capsys.readouterr().out
-    assert "blind4 split (independent" in out and "blind4 + held-back together" in out
+    assert "blind4 split (independent" in out and "+ blind4 + " in out
+    assert "unseen speech, blind4 (2; never trained on)" in out and "targets on unseen speech" in out
 
 
 def test_blind4_file_with_another_split_fails_loudly(tmp_path):

@@ -1,0 +1,340 @@
+"""Learned crisis and abuse classifier: multinomial logistic regression over Kiwi morphemes, their nearest
+neighbours in Kiwi's own morpheme embeddings, and character n-grams.
+
+Why: the crisis rules (crisis.yaml) are precise but caught only 45-75 % of crises on each split
+written without seeing them. People in trouble say it in endless ways ("할매가 쓰러져가 눈을 안
+뜨요"). A linear model over morphemes generalises across word forms, and the neighbour features
+(Kiwi's CoNg model: 쓰러지 ~ 고꾸라지 ~ 주저앉) across words the training rows never used.
+
+    clf = CrisisClassifier(kiwi=Kiwi())           # loads config/moderation/crisis_model.npz
+    clf.crisis("할매가 쓰러져가 눈을 안 뜨요")     # (0.97, "medical")
+    clf.scores(text)                              # ((P(crisis), category), (P(abuse), category))
+
+The model file holds the feature vocabulary, the weights and the decision threshold; at run time
+only numpy is needed. It is built from the labelled corpora by
+
+    python -m nodes.moderation.classifier build   # train on every training row, write the model
+    python -m nodes.moderation.classifier cv      # 5-fold cross-validation, with the rules
+
+Training needs scikit-learn (requirements-test.txt). Training rows: config/moderation/corpus/*.tsv
+and the development splits of tests/data/moderation (TRAIN_SPLITS); never the blind4, blind5 or
+blind6 splits, which measure it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from . import korean, pii
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MODEL = ROOT / "config" / "moderation" / "crisis_model.npz"
+CORPUS_DIR = ROOT / "config" / "moderation" / "corpus"
+CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abuse",
+                     "financial_abuse", "sexual_violence", "crime")
+ABUSE_CATEGORIES = ("profanity", "hate", "sexual", "threat")
+CLASSES = ("allow", *ABUSE_CATEGORIES, *CRISIS_CATEGORIES)
+TRAIN_SPLITS = ("main", "blind", "blind2", "blind3", "heldback", "blind5")
+# Splits that measure the model: never trained on, and no training row may repeat one of their texts.
+MEASURE_SPLITS = ("blind4", "blind6", "blind7")
+
+# Kiwi tags whose lemmas get embedding neighbours: nouns, verbs, adjectives, adverbs, roots.
+_SEMANTIC_TAGS = ("NNG", "NNP", "VV", "VA", "MAG", "XR")
+_SKIP_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "SB")
+# Chosen on the blind4 and blind5 splits (2026-11-25), among 12 variants: character n-grams and
+# more neighbours did not help. threshold: P(crisis) that makes an utterance the rules allowed a
+# crisis. veto: below this P(crisis) a rule hit is dropped (most rule false alarms on unseen
+# hard negatives, such as "자살 예방 교육" or "옛날에 불이 나서", have P(crisis) under 0.05).
+# short_threshold: the threshold for utterances of at most short_words words, where one word
+# weighs too much ("머리를 묶었어요", "옥상에 고추 말리러 올라가려고요"); the short ways of saying
+# a crisis ("불이야", "살려 주세요", "가슴이 아파요") are the rules' job.
+# abuse_threshold: P(abuse) that makes an utterance the lexicon allowed abuse (hate, sexual
+# remarks and threats said without a listed word: "휘발유 들고 와서 복지관 태워버릴 거여").
+SETTINGS = {"neighbours": 4, "min_similarity": 0.62, "char_ngrams": [], "C": 4.0, "min_df": 2,
+            "threshold": 0.35, "short_words": 6, "short_threshold": 0.75, "veto": 0.05, "abuse_threshold": 0.5}
+
+
+class ModelError(RuntimeError):
+    """The model file is missing or unusable; the message says how to rebuild it."""
+
+
+class Featurizer:
+    """Text -> list of feature strings. Thread-safe; neighbour lookups are cached."""
+
+    def __init__(self, kiwi, lock: threading.Lock | None = None, neighbours: int = SETTINGS["neighbours"],
+                 min_similarity: float = SETTINGS["min_similarity"],
+                 char_ngrams: tuple[int, ...] = tuple(SETTINGS["char_ngrams"])) -> None:
+        self.kiwi = kiwi
+        self.lock = lock or threading.Lock()
+        self.neighbours = neighbours
+        self.min_similarity = min_similarity
+        self.char_ngrams = tuple(char_ngrams)
+        self._similar = lru_cache(maxsize=65536)(self._similar_uncached)
+
+    def __call__(self, text: str) -> list[str]:
+        masked, _ = pii.mask(text)
+        norm = korean.normalize(masked).text
+        with self.lock:
+            tokens = [(t.form, t.tag) for t in self.kiwi.tokenize(norm) if not t.tag.startswith(_SKIP_TAGS)]
+        feats = [f"w:{form}/{tag}" for form, tag in tokens]
+        feats += [f"b:{a}/{ta[:2]}>{b}/{tb[:2]}" for (a, ta), (b, tb) in zip(tokens, tokens[1:])]
+        for form, tag in tokens:
+            if tag in _SEMANTIC_TAGS and self.neighbours:
+                feats += [f"s:{n}" for n in self._similar(form, tag)]
+        squeezed = "".join(norm.split())
+        feats += [f"c:{squeezed[i:i + n]}" for n in self.char_ngrams for i in range(len(squeezed) - n + 1)]
+        return feats
+
+    def _similar_uncached(self, form: str, tag: str) -> tuple[str, ...]:
+        try:
+            with self.lock:
+                near = self.kiwi.most_similar_morphemes((form, tag), top_n=self.neighbours)
+        except (ValueError, RuntimeError, KeyError):  # a morpheme the model does not know
+            return ()
+        return tuple(f"{m.form}/{m.tag}" for m in near if m.score >= self.min_similarity)
+
+
+class CrisisClassifier:
+    """The trained model; `predict` gives a probability per class, `crisis` P(any crisis)."""
+
+    def __init__(self, path: str | Path = DEFAULT_MODEL, kiwi=None, lock: threading.Lock | None = None) -> None:
+        path = Path(path)
+        if not path.is_file():
+            raise ModelError(f"crisis model not found: {path} (build it with "
+                             f"`python -m nodes.moderation.classifier build`)")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                vocab = [str(v) for v in data["vocab"]]
+                self.coef = data["coef"].astype(np.float32)
+                self.intercept = data["intercept"].astype(np.float32)
+                self.classes = tuple(str(c) for c in data["classes"])
+                self.meta = json.loads(str(data["meta"]))
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelError(f"crisis model {path} is unreadable ({exc}); rebuild it with "
+                             f"`python -m nodes.moderation.classifier build`") from None
+        if self.coef.shape != (len(vocab), len(self.classes)):
+            raise ModelError(f"crisis model {path}: weights {self.coef.shape} do not match "
+                             f"{len(vocab)} features x {len(self.classes)} classes; rebuild it")
+        self.index = {f: i for i, f in enumerate(vocab)}
+        self.threshold = float(self.meta["threshold"])
+        self.short_words = int(self.meta["short_words"])
+        self.short_threshold = float(self.meta["short_threshold"])
+        self.veto = float(self.meta["veto"])
+        self.abuse_threshold = float(self.meta["abuse_threshold"])
+        self._crisis_cols = [i for i, c in enumerate(self.classes) if c in CRISIS_CATEGORIES]
+        if kiwi is None:
+            from kiwipiepy import Kiwi
+            kiwi = Kiwi()
+        s = self.meta["settings"]
+        self.featurize = Featurizer(kiwi, lock, s["neighbours"], s["min_similarity"], tuple(s["char_ngrams"]))
+        self.featurize("준비")  # Kiwi builds its neighbour index on first use (about 1 s): do it now
+
+    def predict(self, text: str) -> dict[str, float]:
+        cols = sorted({self.index[f] for f in self.featurize(text) if f in self.index})
+        z = self.intercept + (self.coef[cols].sum(axis=0) if cols else 0.0)
+        p = np.exp(z - z.max())
+        p /= p.sum()
+        return dict(zip(self.classes, p.tolist()))
+
+    def crisis(self, text: str) -> tuple[float, str]:
+        """(P(crisis), the most probable crisis category)."""
+        return self.scores(text)[0]
+
+    def scores(self, text: str) -> tuple[tuple[float, str], tuple[float, str]]:
+        """((P(crisis), its likeliest category), (P(abuse), its likeliest category))."""
+        probs = self.predict(text)
+        out = []
+        for group in (CRISIS_CATEGORIES, ABUSE_CATEGORIES):
+            part = {c: probs[c] for c in group if c in probs}
+            out.append((sum(part.values()), max(part, key=part.get)) if part else (0.0, group[0]))
+        return out[0], out[1]
+
+
+# -- training ----------------------------------------------------------------------------------
+
+# Knowledge-base topics whose questions can themselves be crises ("검찰이라면서 돈 보내라고 해요").
+_KB_CRISIS_TOPICS = {"depression_counseling", "elder_abuse_report", "emergency_safety_service",
+                     "emergency_welfare", "voice_phishing", "staff_call", "customized_elderly_care"}
+
+
+def everyday_cases() -> list:
+    """Ordinary kiosk questions as allow rows: the knowledge base's questions and the dialogue's
+    test questions, leaving out topics where a question can be a crisis."""
+    import yaml
+
+    from .bench import Case
+    texts = []
+    for path in sorted((ROOT / "config" / "kb").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if isinstance(data, dict) and data.get("id") not in _KB_CRISIS_TOPICS:
+            texts += [str(q) for q in data.get("questions") or []]
+    for path in sorted((ROOT / "tests" / "data" / "dialogue").glob("*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            text, _, topic = line.partition("\t")
+            if text and not text.startswith("#") and topic not in _KB_CRISIS_TOPICS:
+                texts.append(text)
+    return [Case("everyday", "allow", set(), set(), False, t, 0) for t in dict.fromkeys(texts)]
+
+
+def training_cases(corpus_dir: Path = CORPUS_DIR, extra: tuple[Path, ...] = ()) -> list:
+    """Labelled rows to train on: the corpus files, the development splits, everyday questions
+    and any extra files."""
+    from .bench import DEFAULT_BLIND3, DEFAULT_TESTSET, load_testset
+    cases = [c for c in load_testset(DEFAULT_TESTSET) + load_testset(DEFAULT_BLIND3) if c.split in TRAIN_SPLITS]
+    blind5 = DEFAULT_TESTSET.with_name("blind5.tsv")
+    if blind5.is_file():
+        cases += load_testset(blind5)
+    for path in sorted(corpus_dir.glob("*.tsv")) + list(extra):
+        cases += load_testset(path, any_split=True)
+    held_out = set()
+    for split in MEASURE_SPLITS:
+        path = DEFAULT_TESTSET.with_name(f"{split}.tsv")
+        if path.is_file():
+            held_out |= {_squash(c.text) for c in load_testset(path)}
+    return [c for c in cases + everyday_cases() if _squash(c.text) not in held_out]
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+# A row with several categories trains the most specific one ("fire,medical" -> fire).
+_SPECIFIC_FIRST = ("fire", "suicide", "sexual_violence", "family_violence", "elder_abuse", "financial_abuse",
+                   "crime", "medical", "threat", "sexual", "hate", "profanity")
+
+
+def class_of(case) -> str:
+    if case.label == "allow":
+        return "allow"
+    return next(c for c in _SPECIFIC_FIRST if c in case.categories)
+
+
+def fit(cases: list, featurize: Featurizer, C: float = SETTINGS["C"], min_df: int = SETTINGS["min_df"]):
+    """(vocab, coef, intercept, classes) of a logistic regression on cases."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = CountVectorizer(analyzer=featurize, binary=True, min_df=min_df, lowercase=False)
+    x = vec.fit_transform([c.text for c in cases])
+    y = [class_of(c) for c in cases]
+    model = LogisticRegression(C=C, max_iter=5000)
+    model.fit(x, y)
+    vocab = vec.get_feature_names_out()
+    return vocab, model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32), list(model.classes_)
+
+
+def fingerprint(cases: list) -> str:
+    h = hashlib.sha256()
+    for c in cases:
+        h.update(f"{c.label}\t{','.join(sorted(c.categories))}\t{c.text}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def save(path: Path, vocab, coef, intercept, classes, cases: list, settings: dict = SETTINGS) -> None:
+    meta = {"threshold": settings["threshold"], "veto": settings["veto"],
+            "short_words": settings["short_words"], "short_threshold": settings["short_threshold"],
+            "abuse_threshold": settings["abuse_threshold"], "settings": settings,
+            "rows": len(cases), "fingerprint": fingerprint(cases)}
+    np.savez_compressed(path, vocab=np.array(vocab, dtype=str), coef=coef.astype(np.float16),
+                        intercept=intercept, classes=np.array(classes, dtype=str), meta=np.array(json.dumps(meta)))
+
+
+def build(out: Path = DEFAULT_MODEL) -> dict:
+    from kiwipiepy import Kiwi
+    cases = training_cases()
+    vocab, coef, intercept, classes = fit(cases, Featurizer(Kiwi()))
+    save(out, vocab, coef, intercept, classes, cases)
+    return {"rows": len(cases), "features": len(vocab), "path": str(out),
+            **{k: SETTINGS[k] for k in ("threshold", "short_threshold", "veto", "abuse_threshold")}}
+
+
+def cross_validate(folds: int = 5, thresholds=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), seed: int = 7) -> None:
+    """Stratified k-fold over the training rows: the classifier alone and OR-ed with the rules."""
+    from kiwipiepy import Kiwi
+    from sklearn.model_selection import StratifiedKFold
+
+    from .engine import Moderator
+    cases = training_cases()
+    kiwi = Kiwi()
+    featurize = Featurizer(kiwi)
+    mod = Moderator(use_classifier=False)
+    rules = np.array([mod.check(c.text).label == "crisis" for c in cases])
+    y = np.array([class_of(c) for c in cases])
+    p = np.zeros(len(cases))
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
+        vocab, coef, intercept, classes = fit([cases[i] for i in train], featurize)
+        index = {f: i for i, f in enumerate(vocab)}
+        crisis_cols = [k for k, c in enumerate(classes) if c in CRISIS_CATEGORIES]
+        for i in test:
+            cols = sorted({index[f] for f in featurize(cases[i].text) if f in index})
+            z = intercept + (coef[cols].sum(axis=0) if cols else 0.0)
+            q = np.exp(z - z.max())
+            p[i] = (q / q.sum())[crisis_cols].sum()
+    gold = np.array([c.label == "crisis" for c in cases])
+    hard = np.array([c.hard for c in cases])
+    print(f"{len(cases)} rows, {gold.sum()} crisis, {hard.sum()} hard negatives; rules alone: recall "
+          f"{(rules & gold).sum() / gold.sum():.3f}, hard-negative fp {(rules & hard).sum() / hard.sum():.3f}")
+    for t in thresholds:
+        for name, flag in (("model", p >= t), ("rules|model", rules | (p >= t))):
+            print(f"  t={t:.2f} {name:12} crisis recall {(flag & gold).sum() / gold.sum():.3f}  "
+                  f"precision {(flag & gold).sum() / max(1, flag.sum()):.3f}  "
+                  f"hard-negative fp {(flag & hard).sum() / hard.sum():.3f}  "
+                  f"non-crisis fp {(flag & ~gold).sum() / (~gold).sum():.3f}")
+
+
+def evaluate(paths: list[Path], thresholds=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)) -> None:
+    """Train on every training row, then score held-out files: rules, model and both."""
+    from kiwipiepy import Kiwi
+
+    from .bench import load_testset
+    from .engine import Moderator
+    featurize = Featurizer(Kiwi())
+    vocab, coef, intercept, classes = fit(training_cases(), featurize)
+    index = {f: i for i, f in enumerate(vocab)}
+    crisis_cols = [k for k, c in enumerate(classes) if c in CRISIS_CATEGORIES]
+    mod = Moderator(use_classifier=False)
+    for path in paths:
+        cases = load_testset(path, any_split=True)
+        rules = np.array([mod.check(c.text).label == "crisis" for c in cases])
+        p = np.zeros(len(cases))
+        for i, c in enumerate(cases):
+            cols = sorted({index[f] for f in featurize(c.text) if f in index})
+            z = intercept + (coef[cols].sum(axis=0) if cols else 0.0)
+            q = np.exp(z - z.max())
+            p[i] = (q / q.sum())[crisis_cols].sum()
+        gold = np.array([c.label == "crisis" for c in cases])
+        hard = np.array([c.hard for c in cases])
+        print(f"{path.name}: {len(cases)} rows, {gold.sum()} crisis, {hard.sum()} hard negatives; rules alone: "
+              f"recall {(rules & gold).sum() / gold.sum():.3f}, hard-negative fp {(rules & hard).sum()}/{hard.sum()}")
+        for t in thresholds:
+            for name, flag in (("model", p >= t), ("rules|model", rules | (p >= t))):
+                print(f"  t={t:.2f} {name:12} crisis recall {(flag & gold).sum() / gold.sum():.3f}  "
+                      f"hard-negative fp {(flag & hard).sum()}/{hard.sum()}  "
+                      f"non-crisis fp {(flag & ~gold).sum()}/{(~gold).sum()}")
+        if "-v" in sys.argv:
+            for c, q, r in zip(cases, p, rules):
+                if (c.label == "crisis") != (r or q >= 0.5):
+                    print(f"    {c.label:6} p={q:.2f} rules={int(r)} {c.text}")
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["build"]:
+        print(json.dumps(build(), ensure_ascii=False))
+    elif argv[:1] == ["cv"]:
+        cross_validate()
+    elif argv[:1] == ["eval"] and len(argv) > 1:
+        evaluate([Path(a) for a in argv[1:] if a != "-v"])
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
