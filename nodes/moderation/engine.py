@@ -85,6 +85,7 @@ class _Rule:
     hotline: str | None = None
     parts: list[re.Pattern] | None = None  # a composed rule: `need` of these, in any order
     need: int = 0
+    firm: bool = False                     # the classifier may not veto a hit of this rule
 
 
 @dataclass
@@ -222,21 +223,22 @@ class _CrisisLexicon:
         parts (default all) must each match somewhere in the utterance, in any order."""
         if not isinstance(entry, dict):
             return _Rule(_compile_phrase(entry, groups, where), category)
-        _check_keys(entry, {"pattern", "parts", "need", "hotline"}, where)
+        _check_keys(entry, {"pattern", "parts", "need", "hotline", "firm"}, where)
         hotline = str(entry["hotline"]) if entry.get("hotline") else None
+        firm = bool(entry.get("firm", False))
         if ("pattern" in entry) == ("parts" in entry):
             raise LexiconError(f"{where}: an entry needs exactly one of 'pattern' or 'parts'")
         if "pattern" in entry:
             if "need" in entry:
                 raise LexiconError(f"{where}: 'need' goes with 'parts', not 'pattern'")
-            return _Rule(_compile_phrase(entry["pattern"], groups, where), category, hotline)
+            return _Rule(_compile_phrase(entry["pattern"], groups, where), category, hotline, firm=firm)
         parts = entry["parts"]
         if not isinstance(parts, list) or len(parts) < 2:
             raise LexiconError(f"{where}: 'parts' must list at least two patterns")
         need = entry.get("need", len(parts))
         if not isinstance(need, int) or not 1 <= need <= len(parts):
             raise LexiconError(f"{where}: 'need' must be 1..{len(parts)}, got {need!r}")
-        return _Rule(None, category, hotline, [_compile_phrase(q, groups, where) for q in parts], need)
+        return _Rule(None, category, hotline, [_compile_phrase(q, groups, where) for q in parts], need, firm)
 
 
 @dataclass
@@ -247,6 +249,7 @@ class _Hit:
     score: float
     hotline: str | None = None
     priority: int = 99
+    firm: bool = False
 
 
 class Moderator:
@@ -292,7 +295,8 @@ class Moderator:
             if not abuse_hits and p_abuse >= self.abuse_threshold and abuse_category in _MODEL_ABUSE:
                 abuse_hits.append(_Hit(0, len(text), abuse_category, p_abuse))
             if crisis_hits and p < self.crisis_veto:
-                crisis_hits = []          # the rules matched words; the whole utterance says otherwise
+                # the rules matched words; the whole utterance says otherwise (unless a firm rule)
+                crisis_hits = [h for h in crisis_hits if h.firm]
             elif not crisis_hits and category not in cleared and p >= self._threshold_for(text):
                 # `cleared`: a report, a memory, a negation or an idiom the rules recognised for
                 # that category ("뉴스에서 불이 났다는", "가슴이 하나도 안 아파요"); the model
@@ -348,7 +352,7 @@ class Moderator:
                     if len(spans) >= rule.need:
                         start, end = norm.span(min(s for s, _ in spans), max(e for _, e in spans))
                         hits.append(_Hit(start, end, cat.name, SCORE_CRISIS,
-                                         rule.hotline or cat.hotline, cat.priority))
+                                         rule.hotline or cat.hotline, cat.priority, rule.firm))
                     continue
                 for m in rule.regex.finditer(norm.text):
                     if m.end() == m.start():
@@ -357,7 +361,7 @@ class Moderator:
                         continue
                     start, end = norm.span(m.start(), m.end())
                     hits.append(_Hit(start, end, cat.name, SCORE_CRISIS,
-                                     rule.hotline or cat.hotline, cat.priority))
+                                     rule.hotline or cat.hotline, cat.priority, rule.firm))
         return hits, cleared
 
     # -- abuse --------------------------------------------------------------------------------
