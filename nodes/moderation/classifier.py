@@ -40,9 +40,10 @@ CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abu
                      "financial_abuse", "sexual_violence", "crime")
 ABUSE_CATEGORIES = ("profanity", "hate", "sexual", "threat")
 CLASSES = ("allow", *ABUSE_CATEGORIES, *CRISIS_CATEGORIES)
-TRAIN_SPLITS = ("main", "blind", "blind2", "blind3", "heldback", "blind5", "blind6", "blind7")
+TRAIN_SPLITS = ("main", "blind", "blind2", "blind3", "heldback", "blind5", "blind6", "blind7", "blind8",
+                "blind9")
 # Splits that measure the model: never trained on, and no training row may repeat one of their texts.
-MEASURE_SPLITS = ("blind4", "blind8", "blind9")
+MEASURE_SPLITS = ("blind4", "blind10", "blind11")
 
 # Kiwi tags whose lemmas get embedding neighbours: nouns, verbs, adjectives, adverbs, roots.
 _SEMANTIC_TAGS = ("NNG", "NNP", "VV", "VA", "MAG", "XR")
@@ -56,8 +57,11 @@ _SKIP_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "SB")
 # a crisis ("불이야", "살려 주세요", "가슴이 아파요") are the rules' job.
 # abuse_threshold: P(abuse) that makes an utterance the lexicon allowed abuse (hate, sexual
 # remarks and threats said without a listed word: "휘발유 들고 와서 복지관 태워버릴 거여").
+# profanity_threshold: the same for profanity, which is the lexicon's job (it knows the evasions
+# and the innocent look-alikes such as 18세 and 시발점); the model adds only what it is sure of.
 SETTINGS = {"neighbours": 4, "min_similarity": 0.62, "char_ngrams": [], "C": 4.0, "min_df": 2,
-            "threshold": 0.35, "short_words": 6, "short_threshold": 0.75, "veto": 0.05, "abuse_threshold": 0.5}
+            "threshold": 0.35, "short_words": 6, "short_threshold": 0.75, "veto": 0.05, "abuse_threshold": 0.5,
+            "profanity_threshold": 0.95}
 
 
 class ModelError(RuntimeError):
@@ -127,6 +131,7 @@ class CrisisClassifier:
         self.short_threshold = float(self.meta["short_threshold"])
         self.veto = float(self.meta["veto"])
         self.abuse_threshold = float(self.meta["abuse_threshold"])
+        self.profanity_threshold = float(self.meta["profanity_threshold"])
         self._crisis_cols = [i for i, c in enumerate(self.classes) if c in CRISIS_CATEGORIES]
         if kiwi is None:
             from kiwipiepy import Kiwi
@@ -240,7 +245,8 @@ def fingerprint(cases: list) -> str:
 def save(path: Path, vocab, coef, intercept, classes, cases: list, settings: dict = SETTINGS) -> None:
     meta = {"threshold": settings["threshold"], "veto": settings["veto"],
             "short_words": settings["short_words"], "short_threshold": settings["short_threshold"],
-            "abuse_threshold": settings["abuse_threshold"], "settings": settings,
+            "abuse_threshold": settings["abuse_threshold"],
+            "profanity_threshold": settings["profanity_threshold"], "settings": settings,
             "rows": len(cases), "fingerprint": fingerprint(cases)}
     np.savez_compressed(path, vocab=np.array(vocab, dtype=str), coef=coef.astype(np.float16),
                         intercept=intercept, classes=np.array(classes, dtype=str), meta=np.array(json.dumps(meta)))
@@ -252,7 +258,8 @@ def build(out: Path = DEFAULT_MODEL) -> dict:
     vocab, coef, intercept, classes = fit(cases, Featurizer(Kiwi()))
     save(out, vocab, coef, intercept, classes, cases)
     return {"rows": len(cases), "features": len(vocab), "path": str(out),
-            **{k: SETTINGS[k] for k in ("threshold", "short_threshold", "veto", "abuse_threshold")}}
+            **{k: SETTINGS[k] for k in ("threshold", "short_threshold", "veto", "abuse_threshold",
+                                        "profanity_threshold")}}
 
 
 def cross_validate(folds: int = 5, thresholds=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), seed: int = 7) -> None:

@@ -291,8 +291,10 @@ class Moderator:
         if self._classifier is not None:
             (p, category), (p_abuse, abuse_category) = self._classifier.scores(text)
             # Profanity is a matter of words, which the lexicon knows with its evasions and innocent
-            # look-alikes (18세, 시발점); the model adds only what is said without such words.
-            if not abuse_hits and p_abuse >= self.abuse_threshold and abuse_category in _MODEL_ABUSE:
+            # look-alikes (18세, 시발점); the model adds hate, sexual remarks and threats said
+            # without such words, and profanity only when it is sure.
+            bar = self.abuse_threshold if abuse_category in _MODEL_ABUSE else self._classifier.profanity_threshold
+            if not abuse_hits and p_abuse >= max(bar, self.abuse_threshold):
                 abuse_hits.append(_Hit(0, len(text), abuse_category, p_abuse))
             if crisis_hits and p < self.crisis_veto:
                 # the rules matched words; the whole utterance says otherwise (unless a firm rule)
