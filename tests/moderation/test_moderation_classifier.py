@@ -122,7 +122,7 @@ def test_everyday_rows_leave_out_topics_that_can_be_crises():
 
 @pytest.mark.parametrize("text,category", [
     ("영감이 밥 먹다가 갑자기 고개를 푹 떨구고 대답이 없어요", {"medical"}),
-    ("손녀가 요즘 밥을 방에 안 넣어 줘서 배를 곯아요", {"elder_abuse"}),
+    ("우리 며느리가 요즘 나한테만 밥을 안 차려 줘서 라면만 먹고 살아요", {"elder_abuse"}),
     ("어떤 놈이 자꾸 내 뒤를 밟아요 지금도 저기 서 있어", {"crime", "sexual_violence"}),   # stalking: 112 or 1366
 ])
 def test_classifier_finds_crises_the_rules_miss(mod, text, category):
