@@ -41,17 +41,19 @@ CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abu
 ABUSE_CATEGORIES = ("profanity", "hate", "sexual", "threat")
 CLASSES = ("allow", *ABUSE_CATEGORIES, *CRISIS_CATEGORIES)
 TRAIN_SPLITS = ("main", "blind", "blind2", "blind3", "heldback", "blind5", "blind6", "blind7", "blind8",
-                "blind9", "blind10", "blind11")
+                "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15")
 # Splits that measure the model: never trained on, and no training row may repeat one of their texts.
-MEASURE_SPLITS = ("blind4", "blind12", "blind13", "blind14", "blind15")
+MEASURE_SPLITS = ("blind4", "blind16", "blind17", "blind18", "blind19")
 
 # Kiwi tags whose lemmas get embedding neighbours: nouns, verbs, adjectives, adverbs, roots.
 _SEMANTIC_TAGS = ("NNG", "NNP", "VV", "VA", "MAG", "XR")
 _SKIP_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "SB")
-# Chosen on the blind4 and blind5 splits (2026-11-25), among 12 variants: character n-grams and
-# more neighbours did not help. threshold: P(crisis) that makes an utterance the rules allowed a
-# crisis. veto: below this P(crisis) a rule hit is dropped (most rule false alarms on unseen
-# hard negatives, such as "자살 예방 교육" or "옛날에 불이 나서", have P(crisis) under 0.05).
+# Features chosen on the blind4 and blind5 splits (2026-11-25), among 12 variants: character
+# n-grams and more neighbours did not help. Thresholds last chosen on blind4 and blind12-15 (same
+# crisis recall as 0.35/0.75/0.05, fewer false alarms). threshold: P(crisis) that makes an
+# utterance the rules allowed a crisis. veto: below this P(crisis) a rule hit is dropped (most rule
+# false alarms on unseen hard negatives, such as "자살 예방 교육" or "옛날에 불이 나서", have
+# P(crisis) well under 0.15).
 # short_threshold: the threshold for utterances of at most short_words words, where one word
 # weighs too much ("머리를 묶었어요", "옥상에 고추 말리러 올라가려고요"); the short ways of saying
 # a crisis ("불이야", "살려 주세요", "가슴이 아파요") are the rules' job.
@@ -60,7 +62,7 @@ _SKIP_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "SB")
 # profanity_threshold: the same for profanity, which is the lexicon's job (it knows the evasions
 # and the innocent look-alikes such as 18세 and 시발점); the model adds only what it is sure of.
 SETTINGS = {"neighbours": 4, "min_similarity": 0.62, "char_ngrams": [], "C": 4.0, "min_df": 2,
-            "threshold": 0.35, "short_words": 6, "short_threshold": 0.75, "veto": 0.05, "abuse_threshold": 0.5,
+            "threshold": 0.45, "short_words": 6, "short_threshold": 0.8, "veto": 0.15, "abuse_threshold": 0.5,
             "profanity_threshold": 0.95}
 
 
