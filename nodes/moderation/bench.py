@@ -1,15 +1,15 @@
 """Moderation benchmark: precision and recall per category on the labelled Korean test set.
 
     python -m nodes.moderation.bench [--json] [--compare] [--repeat N] [--testset PATH]
-                                     [--blind3..--blind19 PATH]
+                                     [--blind3..--blind23 PATH]
     python run.py bench moderation [--json]        (run.py calls main(argv))
 
 Prints, for the `main` split: label-level precision/recall for abuse and crisis, per-category
 figures, the false-positive rate on hard negatives, latency (mean and p99 per utterance, CPU),
 and every case the engine gets wrong; then the same for each other split, and the targets checked
-on the splits never trained on (blind4 and blind16 to blind19, files of their own in tests/data/moderation,
+on the splits never trained on (blind4 and blind20 to blind23, files of their own in tests/data/moderation,
 loaded when present), which estimate behaviour on unseen speech. The blind, blind2, blind3 and
-blind5..blind15 splits were each scored once before being used as development or training data, so their
+blind5..blind19 splits were each scored once before being used as development or training data, so their
 figures are no longer estimates. The `heldback` split (known failures) is listed separately.
 --compare scores korcen and nerv-filter on the same rows when they are installed (they only say
 "profane or not", so they are scored as an abuse detector).
@@ -34,22 +34,22 @@ CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abu
                      "financial_abuse", "sexual_violence", "crime")
 PII_KINDS = ("rrn", "mobile", "landline", "card", "account", "email")
 # main: the tuning set. blind, blind2, blind3: each written blind, scored once, then used as
-# development data. blind5 to blind15: written independently, scored once, then used to develop
-# the crisis classifier and added to its training rows. blind4 and blind16 to blind19: written
+# development data. blind5 to blind19: written independently, scored once, then used to develop
+# the crisis classifier and added to its training rows. blind4 and blind20 to blind23: written
 # independently and never trained on, so their figures estimate behaviour on unseen speech
-# (blind4 helped pick among classifier settings; blind16 to blind19 were first scored after the
+# (blind4 helped pick among classifier settings; blind20 to blind23 were first scored after the
 # final settings were frozen). heldback: known failures.
-BLIND_SPLITS = ("blind", "blind2", "blind3", "blind4", *(f"blind{n}" for n in range(5, 20)))
-INDEPENDENT_SPLITS = ("blind4", "blind16", "blind17", "blind18", "blind19")
+BLIND_SPLITS = ("blind", "blind2", "blind3", "blind4", *(f"blind{n}" for n in range(5, 24)))
+INDEPENDENT_SPLITS = ("blind4", "blind20", "blind21", "blind22", "blind23")
 # Splits kept in files of their own (tests/data/moderation/<split>.tsv), read when present.
-FILE_SPLITS = ("blind3", "blind4", *(f"blind{n}" for n in range(5, 20)))
+FILE_SPLITS = ("blind3", "blind4", *(f"blind{n}" for n in range(5, 24)))
 BLIND_TITLES = {"blind": "blind split (development data since the 2026-11 rework)",
                 "blind2": "blind2 split (development data since the 2026-11-25 fixes)",
                 "blind3": "blind3 split (development data since the second 2026-11-25 fixes)",
                 "blind4": "blind4 split (independent, never trained on; helped choose classifier settings)",
-                **{f"blind{n}": f"blind{n} split (scored once, then classifier training data)" for n in range(5, 16)},
+                **{f"blind{n}": f"blind{n} split (scored once, then classifier training data)" for n in range(5, 20)},
                 **{f"blind{n}": f"blind{n} split (independent, never trained on or looked at before scoring)"
-                   for n in range(16, 20)}}
+                   for n in range(20, 24)}}
 SPLITS = ("main", *BLIND_SPLITS, "heldback")
 TARGETS = {"crisis_recall": 0.98, "abuse_precision": 0.95, "abuse_recall": 0.90,
            "hard_negative_fp_rate": 0.02, "latency_mean_ms": 5.0}

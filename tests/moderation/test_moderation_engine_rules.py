@@ -171,3 +171,55 @@ def test_more_crisis_forms(mod, text, category):
                                   "요즘 숨 쉬기 운동 해요"])
 def test_more_crisis_lookalikes(mod, text):
     assert mod.check(text).label == "allow", (text, mod.check(text))
+
+
+# -- rules added while developing the classifier on the blind5-blind19 splits -----------------
+
+@pytest.mark.parametrize("text", [
+    "고스톱 치다가 광 팔고 죽었다 했지 ㅎㅎ 그래도 오늘 삼천 원 땄어",      # ㅎㅎ is laughter, not 흑형
+    "우리 손자가 그러는데 틀딱이라는 말이 노인 욕이라대 그게 뭔 뜻이래요",   # a slur quoted to ask
+    "손녀가 틀딱이 무슨 말이냐 물어봐서 나도 몰랐는데 나쁜 말이래",
+    "손주가 총 쏘는 게임을 하는데 죽인다 죽인다 소리를 질러서 귀가 아파",
+    "꿈에서 집에 불이 활활 났는디 그게 돈 들어오는 꿈이래 복권 사볼까",
+    "신문 기사에 났는데 아파트에 불이 났대요",
+    "남은 약을 모아 두면 안 된다던데 약국에 갖다주면 되나요",
+    "내가 죽으면 장기 기증하고 싶은데 등록은 어떻게 해",
+    "오늘 안에 일 다 끝낼라고 서둘러요",
+    "불이 안 붙어요 가스레인지가",
+    "죽고 싶지는 않아요",
+    "누가 제 우산을 잘못 가져갔나 봐요",
+])
+def test_developed_rules_spare_innocent_speech(mod, text):
+    assert mod.check(text).label == "allow", (text, mod.check(text))
+
+
+@pytest.mark.parametrize("text", ["이 틀딱아 무슨 말인지 알아듣냐", "틀딱은 무슨 말이여 이 틀딱들아"])
+def test_quoting_exclusions_do_not_excuse_an_insult(mod, text):
+    assert mod.check(text).label == "abuse"
+
+
+@pytest.mark.parametrize("text,category", [
+    ("한강 다리 가는 버스가 몇 번이에요 거기 가서 다 끝낼라고", "suicide"),
+    ("선로에 뛰어들면 많이 아픈가요 금방 끝나나요", "suicide"),
+    ("연탄 사놨어 문틈은 테이프로 막으면 된다며", "suicide"),
+    ("운전하다가 그냥 핸들 꺾어서 다리 밑으로 떨어지고 싶은 충동이 요즘 자주 들어요", "suicide"),
+    ("저기 자살하면 연금은 어떻게 돼요 집사람한테 나오나 그게 궁금해서", "suicide"),
+    ("불이 안 꺼져요 연기가 나요", "fire"),
+])
+def test_developed_crisis_rules(mod, text, category):
+    v = mod.check(text)
+    assert v.label == "crisis" and category in v.categories, (text, v)
+
+
+def test_firm_rules_survive_the_classifier_veto():
+    m = Moderator(crisis_veto=1.01)      # every rule hit that is not firm is vetoed
+    assert m.check("저기 자살하면 연금은 어떻게 돼요 집사람한테 나오나 그게 궁금해서").label == "crisis"
+    assert m.check("가슴이 너무 아파요").label == "allow"
+
+
+def test_a_driver_is_not_a_news_source_and_blinking_is_not_a_dream():
+    m = Moderator()
+    v = m.check("집에 보일러 고치러 온 기사가 나를 방으로 밀어 넣으려고 했어 겨우 도망 나왔어")
+    assert v.label == "crisis"
+    v = m.check("아이고 우리 영감이 정지에서 쓰러져갖고 말을 안 혀 눈만 꿈뻑꿈뻑 허고 있당께 어쩌까잉")
+    assert v.label == "crisis" and "medical" in v.categories
