@@ -24,3 +24,17 @@ def test_abuse_is_labelled_and_innocent_words_pass():
     h = Harness(ModerationNode)
     assert h.send("transcript", Transcript("ㅅㅂ 왜 이렇게 느려"))[0][1].label == "abuse"
     assert h.send("transcript", Transcript("시발점이 어디예요?"))[0][1].label == "allow"
+
+
+def test_params_are_checked_before_launch(tmp_path):
+    params = ModerationNode.Params(crisis_model=str(tmp_path / "none.npz"), ml_model=str(tmp_path / "nothing"))
+    problems = ModerationNode.check(params)
+    assert any("crisis_model" in p and "classifier build" in p for p in problems)
+    assert any("ml_model" in p for p in problems)
+    assert ModerationNode.check(ModerationNode.Params()) == []
+
+
+def test_the_classifier_works_inside_the_node():
+    h = Harness(ModerationNode)
+    out = dict((o, m) for o, m, _ in h.send("transcript", Transcript("영감이 밥 먹다가 갑자기 고개를 푹 떨구고 대답이 없어요")))
+    assert out["moderated"].label == "crisis" and out["alert"].hotline == "119"
