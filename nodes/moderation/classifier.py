@@ -13,8 +13,8 @@ written without seeing them. People in trouble say it in endless ways ("할매�
 The model file holds the feature vocabulary, the weights and the decision threshold; at run time
 only numpy is needed. It is built from the labelled corpora by
 
-    python -m nodes.moderation.classifier build   # train on every training row, write the model
-    python -m nodes.moderation.classifier cv      # 5-fold cross-validation, with the rules
+    python -m nodes.moderation.classifier build              # train on every training row, write the model
+    python -m nodes.moderation.classifier holdout blind16 …  # train without those splits, score the engine on them
 
 Training needs scikit-learn (requirements-test.txt). Training rows: config/moderation/corpus/*.tsv,
 the development splits of tests/data/moderation (TRAIN_SPLITS) and everyday kiosk questions; never
@@ -263,82 +263,39 @@ def build(out: Path = DEFAULT_MODEL) -> dict:
                                         "profanity_threshold")}}
 
 
-def cross_validate(folds: int = 5, thresholds=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), seed: int = 7) -> None:
-    """Stratified k-fold over the training rows: the classifier alone and OR-ed with the rules."""
+def holdout(splits: list[str]) -> None:
+    """Train without the named training splits, then run the whole engine (rules, lexicon and this
+    model, with SETTINGS) on them: how each development round was checked before it was frozen."""
+    import tempfile
+
     from kiwipiepy import Kiwi
-    from sklearn.model_selection import StratifiedKFold
 
     from .engine import Moderator
     cases = training_cases()
-    kiwi = Kiwi()
-    featurize = Featurizer(kiwi)
-    mod = Moderator(use_classifier=False)
-    rules = np.array([mod.check(c.text).label == "crisis" for c in cases])
-    y = np.array([class_of(c) for c in cases])
-    p = np.zeros(len(cases))
-    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
-        vocab, coef, intercept, classes = fit([cases[i] for i in train], featurize)
-        index = {f: i for i, f in enumerate(vocab)}
-        crisis_cols = [k for k, c in enumerate(classes) if c in CRISIS_CATEGORIES]
-        for i in test:
-            cols = sorted({index[f] for f in featurize(cases[i].text) if f in index})
-            z = intercept + (coef[cols].sum(axis=0) if cols else 0.0)
-            q = np.exp(z - z.max())
-            p[i] = (q / q.sum())[crisis_cols].sum()
-    gold = np.array([c.label == "crisis" for c in cases])
-    hard = np.array([c.hard for c in cases])
-    print(f"{len(cases)} rows, {gold.sum()} crisis, {hard.sum()} hard negatives; rules alone: recall "
-          f"{(rules & gold).sum() / gold.sum():.3f}, hard-negative fp {(rules & hard).sum() / hard.sum():.3f}")
-    for t in thresholds:
-        for name, flag in (("model", p >= t), ("rules|model", rules | (p >= t))):
-            print(f"  t={t:.2f} {name:12} crisis recall {(flag & gold).sum() / gold.sum():.3f}  "
-                  f"precision {(flag & gold).sum() / max(1, flag.sum()):.3f}  "
-                  f"hard-negative fp {(flag & hard).sum() / hard.sum():.3f}  "
-                  f"non-crisis fp {(flag & ~gold).sum() / (~gold).sum():.3f}")
-
-
-def evaluate(paths: list[Path], thresholds=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)) -> None:
-    """Train on every training row, then score held-out files: rules, model and both."""
-    from kiwipiepy import Kiwi
-
-    from .bench import load_testset
-    from .engine import Moderator
-    featurize = Featurizer(Kiwi())
-    vocab, coef, intercept, classes = fit(training_cases(), featurize)
-    index = {f: i for i, f in enumerate(vocab)}
-    crisis_cols = [k for k, c in enumerate(classes) if c in CRISIS_CATEGORIES]
-    mod = Moderator(use_classifier=False)
-    for path in paths:
-        cases = load_testset(path, any_split=True)
-        rules = np.array([mod.check(c.text).label == "crisis" for c in cases])
-        p = np.zeros(len(cases))
-        for i, c in enumerate(cases):
-            cols = sorted({index[f] for f in featurize(c.text) if f in index})
-            z = intercept + (coef[cols].sum(axis=0) if cols else 0.0)
-            q = np.exp(z - z.max())
-            p[i] = (q / q.sum())[crisis_cols].sum()
-        gold = np.array([c.label == "crisis" for c in cases])
-        hard = np.array([c.hard for c in cases])
-        print(f"{path.name}: {len(cases)} rows, {gold.sum()} crisis, {hard.sum()} hard negatives; rules alone: "
-              f"recall {(rules & gold).sum() / gold.sum():.3f}, hard-negative fp {(rules & hard).sum()}/{hard.sum()}")
-        for t in thresholds:
-            for name, flag in (("model", p >= t), ("rules|model", rules | (p >= t))):
-                print(f"  t={t:.2f} {name:12} crisis recall {(flag & gold).sum() / gold.sum():.3f}  "
-                      f"hard-negative fp {(flag & hard).sum()}/{hard.sum()}  "
-                      f"non-crisis fp {(flag & ~gold).sum()}/{(~gold).sum()}")
-        if "-v" in sys.argv:
-            for c, q, r in zip(cases, p, rules):
-                if (c.label == "crisis") != (r or q >= 0.5):
-                    print(f"    {c.label:6} p={q:.2f} rules={int(r)} {c.text}")
+    unknown = set(splits) - {c.split for c in cases}
+    if unknown:
+        raise SystemExit(f"not training splits: {', '.join(sorted(unknown))} (known: {', '.join(TRAIN_SPLITS)})")
+    train = [c for c in cases if c.split not in splits]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "holdout.npz"
+        save(path, *fit(train, Featurizer(Kiwi())), train)
+        mod = Moderator(crisis_model=path)
+    for split in splits:
+        rows = [c for c in cases if c.split == split]
+        got = [mod.check(c.text).label for c in rows]
+        crisis = [g == "crisis" for g, c in zip(got, rows) if c.label == "crisis"]
+        hard = [g != "allow" for g, c in zip(got, rows) if c.hard]
+        print(f"{split}: crisis recall {sum(crisis)}/{len(crisis)}, hard negatives flagged {sum(hard)}/{len(hard)}")
+        for g, c in zip(got, rows):
+            if g != c.label:
+                print(f"    {c.label} -> {g}: {c.text}")
 
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["build"]:
         print(json.dumps(build(), ensure_ascii=False))
-    elif argv[:1] == ["cv"]:
-        cross_validate()
-    elif argv[:1] == ["eval"] and len(argv) > 1:
-        evaluate([Path(a) for a in argv[1:] if a != "-v"])
+    elif argv[:1] == ["holdout"] and len(argv) > 1:
+        holdout(argv[1:])
     else:
         print(__doc__)
         return 2

@@ -155,3 +155,8 @@ def test_model_adds_hate_sexual_and_threats_but_never_profanity():
     assert v.label in ("abuse", "crisis")
     if v.label == "abuse":
         assert v.categories == ["threat"]
+
+
+def test_holdout_refuses_splits_it_does_not_train_on():
+    with pytest.raises(SystemExit, match="not training splits: blind4"):
+        C.holdout(["blind4"])          # a measuring split: never trained on, so nothing to hold out
