@@ -312,7 +312,9 @@ class Moderator:
             if not abuse_hits and ml_score >= self.ml_threshold:
                 abuse_hits.append(_Hit(0, len(text), ml_category, ml_score))
 
-        spans = [Span(h.start, h.end, h.category, text[h.start:h.end]) for h in crisis_hits + abuse_hits]
+        # Evidence text is masked too: a hit may cover a number (the classifier's covers everything).
+        spans = [Span(h.start, h.end, h.category, _masked_slice(text, h.start, h.end, pii_spans))
+                 for h in crisis_hits + abuse_hits]
         spans += pii_spans
         spans.sort(key=lambda s: (s.start, s.end))
         pii_kinds = list(dict.fromkeys(s.category for s in pii_spans))
@@ -484,6 +486,19 @@ def _first_match(regex: re.Pattern, text: str, excluded: list[tuple[int, int]]) 
         if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e in excluded):
             return m.span()
     return None
+
+
+def _masked_slice(text: str, start: int, end: int, pii_spans: list[Span]) -> str:
+    """text[start:end] with every personal-data span it touches replaced, whole, by its mask."""
+    out, pos = [], start
+    for p in sorted(pii_spans, key=lambda p: p.start):
+        if p.end <= start or p.start >= end:
+            continue
+        out.append(text[pos:max(pos, p.start)])
+        out.append(p.text)
+        pos = max(pos, p.end)
+    out.append(text[pos:end])
+    return "".join(out)
 
 
 def _unique(items) -> list[str]:

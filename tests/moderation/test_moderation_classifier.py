@@ -160,3 +160,13 @@ def test_model_adds_hate_sexual_and_threats_but_never_profanity():
 def test_holdout_refuses_splits_it_does_not_train_on():
     with pytest.raises(SystemExit, match="not training splits: blind4"):
         C.holdout(["blind4"])          # a measuring split: never trained on, so nothing to hold out
+
+
+def test_evidence_spans_never_carry_personal_data(mod):
+    for text in ("우리 영감이 밥 먹다가 고개를 푹 떨구고 대답이 없어요 제 번호는 010-4821-3376이에요",
+                 "가슴이 너무 아파요 주민번호 800101-1234567 불러 드릴게요",
+                 "공일공 천이백삼십사 오천육백칠십팔로 전화 주세요 씨발 빨리"):
+        v = mod.check(text)
+        assert v.label != "allow" and v.spans
+        for s in v.spans:
+            assert not any(d in s.text for d in ("4821", "3376", "1234567", "천이백삼십사")), (s, text)
