@@ -33,7 +33,8 @@ _DIGIT_RUN = re.compile(r"\d+(?:[ \-.()\u2010-\u2015]{1,2}\d+)*")
 _SINO = {"공": "0", "영": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5",
          "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
 # At least nine spoken digits in a row, so ordinary words (이사, 오일) never qualify.
-_SINO_RUN = re.compile(r"[공영일이삼사오육륙칠팔구](?:(?:[ \-]|에 ?)?[공영일이삼사오육륙칠팔구]){8,}")
+# 다시 is how a hyphen is read aloud ("사칠공삼일이 다시 이일삼사오육칠").
+_SINO_RUN = re.compile(r"[공영일이삼사오육륙칠팔구](?:(?:[ \-]|에 ?| ?다시 ?)?[공영일이삼사오육륙칠팔구]){8,}")
 # A run of spoken number words where at least one group uses place values (천이백삼십사 = 1234).
 _PLACE = {"십": 10, "백": 100, "천": 1000}
 _SINO_PLACE_RUN = re.compile(

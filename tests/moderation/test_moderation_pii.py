@@ -99,3 +99,10 @@ def test_spoken_numbers_with_place_values(text, masked, kind):
                                   "삼천포로 빠졌네", "천이백 원 오백 원"])
 def test_amounts_in_number_words_are_not_masked(text):
     assert mask(text) == (text, [])
+
+
+def test_hyphen_read_aloud_as_dasi():
+    masked, spans = mask("주민번호 불러드리면 돼요 사칠공삼일이 다시 이일삼사오육칠")
+    assert [s.category for s in spans] == ["rrn"] and "이일삼사오육칠" not in masked
+    assert mask("공일공 다시 일이삼사 다시 오육칠팔이에요")[1][0].category == "mobile"
+    assert mask("다시 한 번 말해 주세요 이사 가요")[1] == []
