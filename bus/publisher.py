@@ -10,7 +10,7 @@ from typing import Any
 import zmq
 
 from bus import messages as m
-from bus.transport import HEARTBEAT_S, STATUS, BusAddress, Client, hostname
+from bus.transport import HEARTBEAT_S, MARKER_PREFIX, STATUS, BusAddress, Client, hostname
 
 
 class Publisher:
@@ -39,8 +39,8 @@ class Publisher:
         while self.pub.poll(0):
             raw = self.pub.recv()
             topic = raw[1:].rstrip(b"\0").decode(errors="replace")
-            if topic.startswith("_sub/"):
-                (self.subscribers.add if raw[0] == 1 else self.subscribers.discard)(topic[5:])
+            if topic.startswith(MARKER_PREFIX):
+                (self.subscribers.add if raw[0] == 1 else self.subscribers.discard)(topic[len(MARKER_PREFIX):])
         while self.client.ctl_sub.poll(0):
             self.client.recv_ctl()
         now = time.monotonic()

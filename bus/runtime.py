@@ -32,7 +32,7 @@ import zmq
 from bus import log as buslog
 from bus import messages as m
 from bus.node import ParamError, load_class, parse_params, set_param
-from bus.transport import (EVENT, HEARTBEAT_S, INTERRUPT, STATUS, BusAddress, Client, hostname)
+from bus.transport import (EVENT, HEARTBEAT_S, INTERRUPT, MARKER_PREFIX, STATUS, BusAddress, Client, hostname)
 
 log = logging.getLogger("runtime")
 DATA_BATCH = 256
@@ -338,9 +338,9 @@ class Runtime:
         if not raw:
             return
         sub, topic = raw[0] == 1, raw[1:].rstrip(b"\0").decode(errors="replace")
-        if not topic.startswith("_sub/"):
+        if not topic.startswith(MARKER_PREFIX):
             return
-        who = topic[len("_sub/"):]
+        who = topic[len(MARKER_PREFIX):]
         (self.subscribers.add if sub else self.subscribers.discard)(who)
         self._status(force=True)
 

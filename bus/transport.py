@@ -61,9 +61,16 @@ def topic_frame(topic: str) -> bytes:
     return topic.encode() + b"\0"
 
 
+# A SUB socket sends its subscriptions to a new producer in byte order, and the producer's XPUB
+# applies them in that order. '~' sorts after every topic name, so when a producer sees a
+# consumer's marker, that consumer's topic subscriptions are already in force: nothing published
+# after the marker is filtered out. ("_sub/" sorted first and lost a message now and then.)
+MARKER_PREFIX = "~sub/"
+
+
 def marker(node: str, inc: str) -> str:
     """Subscribed by every consumer on every producer: tells the producer who is attached."""
-    return f"_sub/{node}/{inc}"
+    return f"{MARKER_PREFIX}{node}/{inc}"
 
 
 class Directory:
