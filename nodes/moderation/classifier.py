@@ -61,8 +61,8 @@ _SKIP_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "SB")
 # profanity_threshold: the same for profanity, which is the lexicon's job (it knows the evasions
 # and the innocent look-alikes such as 18세 and 시발점); the model adds only what it is sure of.
 SETTINGS = {"neighbours": 4, "min_similarity": 0.62, "char_ngrams": [], "C": 4.0, "min_df": 2,
-            "threshold": 0.45, "short_words": 6, "short_threshold": 0.8, "veto": 0.15, "abuse_threshold": 0.5,
-            "profanity_threshold": 0.95}
+            "threshold": 0.45, "short_words": 6, "short_threshold": 0.8, "veto": 0.15,
+            "abuse_threshold": 0.5, "profanity_threshold": 0.95}
 
 
 class ModelError(RuntimeError):
