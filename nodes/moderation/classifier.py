@@ -1,5 +1,6 @@
-"""Learned crisis and abuse classifier: multinomial logistic regression over Kiwi morphemes, their nearest
-neighbours in Kiwi's own morpheme embeddings, and character n-grams.
+"""Learned crisis and abuse classifier: multinomial logistic regression over Kiwi morphemes, morpheme
+pairs and each content morpheme's nearest neighbours in Kiwi's own morpheme embeddings
+(character n-grams can be switched on in SETTINGS; they did not help).
 
 Why: the crisis rules (crisis.yaml) are precise but caught only 45-75 % of crises on each split
 written without seeing them. People in trouble say it in endless ways ("할매가 쓰러져가 눈을 안
@@ -7,10 +8,10 @@ written without seeing them. People in trouble say it in endless ways ("할매�
 (Kiwi's CoNg model: 쓰러지 ~ 고꾸라지 ~ 주저앉) across words the training rows never used.
 
     clf = CrisisClassifier(kiwi=Kiwi())           # loads config/moderation/crisis_model.npz
-    clf.crisis("할매가 쓰러져가 눈을 안 뜨요")     # (0.97, "medical")
+    clf.crisis("할매가 쓰러져가 눈을 안 뜨요")     # (0.999, "medical")
     clf.scores(text)                              # ((P(crisis), category), (P(abuse), category))
 
-The model file holds the feature vocabulary, the weights and the decision threshold; at run time
+The model file holds the feature vocabulary, the weights and the decision thresholds; at run time
 only numpy is needed. It is built from the labelled corpora by
 
     python -m nodes.moderation.classifier build              # train on every training row, write the model
