@@ -24,14 +24,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engine import ABUSE_CATEGORIES, Moderator
+from .engine import ABUSE_CATEGORIES, CRISIS_CATEGORIES, Moderator
 
 DEFAULT_TESTSET = Path(__file__).resolve().parents[2] / "tests" / "data" / "moderation" / "testset.tsv"
 # A separate file so that it can be written independently of the engine; loaded when present.
 DEFAULT_BLIND3 = DEFAULT_TESTSET.with_name("blind3.tsv")
 DEFAULT_BLIND4 = DEFAULT_TESTSET.with_name("blind4.tsv")
-CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abuse",
-                     "financial_abuse", "sexual_violence", "crime")
 PII_KINDS = ("rrn", "mobile", "landline", "card", "account", "email")
 # main: the tuning set. blind, blind2, blind3: each written blind, scored once, then used as
 # development data. blind5 to blind19: written independently, scored once, then used to develop

@@ -33,13 +33,11 @@ from pathlib import Path
 import numpy as np
 
 from . import korean, pii
+from .engine import ABUSE_CATEGORIES, CRISIS_CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = ROOT / "config" / "moderation" / "crisis_model.npz"
 CORPUS_DIR = ROOT / "config" / "moderation" / "corpus"
-CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abuse",
-                     "financial_abuse", "sexual_violence", "crime")
-ABUSE_CATEGORIES = ("profanity", "hate", "sexual", "threat")
 CLASSES = ("allow", *ABUSE_CATEGORIES, *CRISIS_CATEGORIES)
 TRAIN_SPLITS = ("main", "blind", "blind2", "blind3", "heldback", *(f"blind{n}" for n in range(5, 20)))
 # Splits that measure the model: never trained on, and no training row may repeat one of their texts.
@@ -134,7 +132,6 @@ class CrisisClassifier:
         self.veto = float(self.meta["veto"])
         self.abuse_threshold = float(self.meta["abuse_threshold"])
         self.profanity_threshold = float(self.meta["profanity_threshold"])
-        self._crisis_cols = [i for i, c in enumerate(self.classes) if c in CRISIS_CATEGORIES]
         if kiwi is None:
             from kiwipiepy import Kiwi
             kiwi = Kiwi()

@@ -36,6 +36,8 @@ __all__ = ["Moderator", "Verdict", "Span", "DEFAULT_LEXICON_DIR"]
 
 DEFAULT_LEXICON_DIR = Path(__file__).resolve().parents[2] / "config" / "moderation"
 ABUSE_CATEGORIES = ("profanity", "hate", "sexual", "threat")
+CRISIS_CATEGORIES = ("medical", "fire", "suicide", "family_violence", "elder_abuse",
+                     "financial_abuse", "sexual_violence", "crime")
 
 # Kiwi tags of endings, particles, affixes and the copula: a match may end inside these.
 _GRAMMATICAL_TAGS = ("E", "J", "X", "VCP", "VCN")
