@@ -32,7 +32,7 @@ def record(client: Client, path: str, topics: list[str], duration: float = 0, co
                         continue
                     for k, v in vars(msg).items():
                         setattr(msg, k, masked(v))
-                    out = m.encode(topic, msg, h.src, h.inc, h.seq, h.trace)
+                    out = m.encode(topic, msg, h.src, h.inc, h.seq, h.turn)
                     f.write(msgpack.packb([time.monotonic() - t0, topic,
                                            [bytes(memoryview(x).cast("B")) for x in out]]))
                     n += 1
@@ -74,5 +74,5 @@ def play(addr: BusAddress, path: str, rate: float = 1.0, topics: Optional[list[s
             if delay > 0:
                 time.sleep(delay)
             _, h, msg = m.decode(frames)
-            pub.send(topic, msg, trace=h.trace)
+            pub.send(topic, msg, turn=h.turn)
     return len(records)

@@ -122,7 +122,7 @@ def cmd_topic(args) -> int:
                 n += 1
                 if args.action == "echo":
                     print(json.dumps({"topic": topic, "type": h.type, "src": h.src, "seq": h.seq,
-                                      "trace": h.trace, "msg": _show(msg)}, ensure_ascii=False), flush=True)
+                                      "turn": h.turn, "msg": _show(msg)}, ensure_ascii=False), flush=True)
                     if args.count and n >= args.count:
                         return 0
                 stamps.append(time.monotonic())

@@ -4,7 +4,7 @@ A message is a frozen-shape dataclass registered under a stable tag. On the wire
 multipart message:
 
     frame 0   topic, UTF-8, followed by a NUL byte (so "a/b" never prefix-matches "a/bc")
-    frame 1   msgpack [tag, seq, src, inc, wall, mono, trace, body]
+    frame 1   msgpack [tag, seq, src, inc, wall, mono, turn, body]
     frame 2+  raw buffers of the numpy fields of body, in field order (zero-copy)
 
 `body` is a dict keyed by field name; numpy fields are replaced by msgpack ext type 1 holding
@@ -48,7 +48,7 @@ class Header:
     inc: str          # incarnation of that node (changes on every restart or swap)
     wall: float       # time.time() at publish
     mono: float       # time.monotonic() at publish (same clock across processes on one host)
-    trace: str        # turn / trace id, inherited from the message that caused this one
+    turn: int         # conversation turn (new_turn()); inherited by everything it causes; 0: none
 
 
 def message(tag: str):
@@ -65,8 +65,31 @@ def message(tag: str):
 
 def hints(cls) -> dict[str, Any]:
     if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
+        _HINTS[cls] = typing.get_type_hints(cls, include_extras=True)
     return _HINTS[cls]
+
+
+@dataclass(frozen=True)
+class Array:
+    """Declares a numpy field's dtype and shape, checked on decode and on publish:
+    `pcm: Annotated[np.ndarray, Array("int16", (None,))]`; None in a shape is any length."""
+    dtype: str
+    shape: tuple
+
+    def error(self, v: Any) -> Optional[str]:
+        if not isinstance(v, np.ndarray):
+            return f"expected an ndarray, got {type(v).__name__}"
+        if v.dtype != np.dtype(self.dtype):
+            return f"expected dtype {self.dtype}, got {v.dtype}"
+        if len(v.shape) != len(self.shape) or any(w is not None and w != n for w, n in zip(self.shape, v.shape)):
+            want = "x".join("N" if w is None else str(w) for w in self.shape)
+            return f"expected shape ({want}), got {v.shape}"
+        return None
+
+
+def array(dtype: str, *shape) -> Any:
+    """Annotation for a numpy field: array("int16", None) is a 1-D int16 array of any length."""
+    return typing.Annotated[np.ndarray, Array(dtype, tuple(shape))]
 
 
 # --- type checking shared by messages and node params ---------------------------------------
@@ -86,6 +109,9 @@ def _compile(hint: Any):
     """A fast checker for one annotation, built once (decoding is on the hot path)."""
     if hint is Any:
         return lambda v: None
+    if typing.get_origin(hint) is typing.Annotated:
+        spec = next((a for a in hint.__metadata__ if isinstance(a, Array)), None)
+        return spec.error if spec else _compile(typing.get_args(hint)[0])
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):
         subs = [_compile(h) for h in typing.get_args(hint)]
@@ -140,7 +166,7 @@ def _name(hint: Any) -> str:
 
 # --- wire format ------------------------------------------------------------------------------
 
-def encode(topic: str, msg: Any, src: str, inc: str, seq: int, trace: str = "") -> list:
+def encode(topic: str, msg: Any, src: str, inc: str, seq: int, turn: int = 0) -> list:
     """Frames for one message. numpy arrays become separate zero-copy frames."""
     buffers: list = []
 
@@ -152,7 +178,7 @@ def encode(topic: str, msg: Any, src: str, inc: str, seq: int, trace: str = "") 
         raise TypeError(f"cannot encode {type(obj).__name__}")
 
     body = {f.name: getattr(msg, f.name) for f in dataclasses.fields(msg)}
-    head = msgpack.packb([msg.TAG, seq, src, inc, time.time(), time.monotonic(), trace, body],
+    head = msgpack.packb([msg.TAG, seq, src, inc, time.time(), time.monotonic(), turn, body],
                          default=default, use_bin_type=True)
     return [topic.encode() + b"\0", head, *buffers]
 
@@ -178,9 +204,9 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
         raise BadMessage("undecodable", f"{type(e).__name__}: {e}") from None
     if not (type(head) is list and len(head) == 8):
         raise BadMessage("bad_header", "not an 8-item list")
-    tag, seq, src, inc, wall, mono, trace, body = head
+    tag, seq, src, inc, wall, mono, turn, body = head
     if not (type(tag) is str and type(seq) is int and type(src) is str and type(inc) is str
-            and type(wall) is float and type(mono) is float and type(trace) is str):
+            and type(wall) is float and type(mono) is float and type(turn) is int):
         raise BadMessage("bad_header", "header fields have wrong types")
     cls = REGISTRY.get(tag)
     if cls is None:
@@ -190,7 +216,7 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
     if rest or any(type(v) is _NdRef for v in body.values()):
         body = {k: (v.resolve(rest) if type(v) is _NdRef else v) for k, v in body.items()}
     msg = build(cls, body, BadMessage)
-    return topic, Header(tag, seq, src, inc, wall, mono, trace), msg
+    return topic, Header(tag, seq, src, inc, wall, mono, turn), msg
 
 
 def _ext_hook(code, data):
@@ -240,7 +266,20 @@ class _NdRef:
             raise BadMessage("bad_array", f"{type(e).__name__}: {e}") from None
 
 
-def new_trace() -> str:
+_last_turn = 0
+
+
+def new_turn() -> int:
+    """A new conversation-turn id: microseconds of wall-clock time, strictly increasing within a
+    process, so ids made by different processes (mic, CLI, touch screen) order by when the turn
+    began. Made where an utterance begins; everything the utterance causes inherits it."""
+    global _last_turn
+    _last_turn = max(_last_turn + 1, time.time_ns() // 1000)
+    return _last_turn
+
+
+def new_id() -> str:
+    """A short random id (utterances, replies)."""
     return os.urandom(6).hex()
 
 
@@ -303,13 +342,15 @@ class NodeEvent:
 
 @message("interrupt")
 class Interrupt:
-    """Barge-in: stop speaking/rendering the current turn now. Topic `_int`, control plane, so
-    it overtakes queued audio. Published by whoever detects it (VAD, dialogue, CLI)."""
+    """Barge-in: turn `turn` has begun, so everything of older turns stops now. Topic `_int`,
+    control plane, so it overtakes queued audio. The runtime drops older turns' messages on the way
+    in and on the way out, and wakes blocking handlers (`cancelled()`). Published by whoever detects
+    it (the mic on sustained speech over the kiosk, a touch button, the CLI)."""
     reason: str
-    trace: str = ""
+    turn: int = 0
 
 
-# --- data plane ------------------------------------------------------------------------------
+# --- data plane: demo, test and benchmark payloads -------------------------------------------
 
 @message("text")
 class Text:
@@ -333,25 +374,63 @@ class BenchBlob:
     image: Optional[np.ndarray] = None
 
 
+# --- data plane: live media ------------------------------------------------------------------
+#
+# Clocks. Audio positions are sample indices: `sample` counts from the start of a stream (the
+# microphone's capture) or of an utterance (what the kiosk says). The speaker's `Playback` says
+# which utterance and sample is being heard at which time.monotonic(): the master clock that the
+# face and the subtitles follow. Every message also carries the turn id in its header.
+
 @message("audio_chunk")
 class AudioChunk:
-    """PCM audio. Published by the microphone (capture) and TTS (speech); consumed by VAD/STT,
-    the lip-sync renderer and the speaker."""
-    pcm: np.ndarray            # int16, shape (frames, channels)
+    """Mono 16-bit PCM. The mic publishes capture (`stream` "mic", `utterance` "" between
+    utterances); consumers: monitoring, barge-in, STT partials."""
+    pcm: array("int16", None)
     rate: int
-    start: float = 0.0         # seconds since the start of the stream / utterance
-    final: bool = False        # last chunk of an utterance
+    stream: str = ""           # which stream: "mic", or a TTS voice
+    utterance: str = ""        # the utterance this audio belongs to ("" when none)
+    sample: int = 0            # index of pcm[0] in its stream (or utterance)
+    final: bool = False        # last chunk of the utterance
+
+
+@message("voice_activity")
+class VoiceActivity:
+    """Speech began or ended at the microphone. Published by the mic; a new turn begins at
+    `start` (the header's turn is the new turn). Consumers: STT, dialogue, display."""
+    event: typing.Literal["start", "end"]
+    utterance: str
+    sample: int                # stream sample where speech began / ended
+    rate: int = 16000
+    mono: float = 0.0          # time.monotonic() of that sample
+
+
+@message("utterance")
+class Utterance:
+    """One whole user utterance (VAD-trimmed, with pre-roll). Published by the mic, consumed by STT."""
+    pcm: array("int16", None)
+    rate: int
+    utterance: str
+    sample: int = 0            # stream sample of pcm[0]
+    end_mono: float = 0.0      # time.monotonic() when speech ended (end-of-turn latency is measured from it)
+    reason: str = ""           # why the turn ended: end_of_turn | max_wait | max_length | flush
 
 
 @message("transcript")
 class Transcript:
-    """What the senior said. Published by STT, consumed by moderation only (it is unmasked)."""
+    """What the senior said. Published by STT, consumed by moderation only (it is unmasked).
+    `final` False marks a partial hypothesis while the senior is still speaking (for subtitles)."""
     text: str
-    confidence: float = 1.0
+    confidence: float = 1.0    # 0..1; exp(avg_logprob) for Whisper
     final: bool = True
     lang: str = "ko"
     audio_sec: float = 0.0
     session: str = ""
+    utterance: str = ""
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+    low_confidence: bool = False   # the dialogue should ask the senior to say it again
+    segments: list[dict[str, Any]] = field(default_factory=list)   # {start, end, text} in seconds
+    source: str = "stt"        # stt | typed | injected (a demo turn with no recording)
 
 
 @message("moderated")
@@ -367,12 +446,15 @@ class Moderated:
     score: float = 0.0
     stt_confidence: float = 1.0
     session: str = ""
+    low_confidence: bool = False
+    utterance: str = ""
+    source: str = "stt"
 
 
 @message("staff_alert")
 class StaffAlert:
     """Call a person now (crisis, or the senior asked for staff). Published by moderation and
-    dialogue; consumed by the staff pager / operator console."""
+    dialogue; consumed by the staff pager / operator console and the display."""
     reason: str                # crisis | staff_call
     category: str = ""
     hotline: Optional[str] = None
@@ -380,9 +462,31 @@ class StaffAlert:
     session: str = ""
 
 
+@message("staff_action")
+class StaffAction:
+    """A member of staff acted: `clear` ends a crisis (the session leaves the crisis state),
+    `ack` says someone is on the way. Published by the CLI (`run.py staff clear`) or the staff
+    touch screen; consumed by dialogue and the display."""
+    action: typing.Literal["clear", "ack"]
+    session: str = ""
+    by: str = ""
+
+
+@message("touch")
+class Touch:
+    """A senior pressed a button on the screen. Published by the display; consumed by dialogue
+    (and TTS for `slower`). A press begins a new turn.
+    actions: repeat (다시 듣기), slower (천천히), staff (직원 호출), home (처음으로),
+    bigger_text (글자 크게), ask (a suggestion button; `text` is its question)."""
+    action: typing.Literal["repeat", "slower", "staff", "home", "bigger_text", "ask"]
+    text: str = ""
+    session: str = ""
+
+
 @message("reply")
 class Reply:
-    """What the counsellor says and shows. Published by dialogue; consumed by TTS and display."""
+    """What the counsellor says and shows. Published by dialogue; consumed by TTS and display.
+    `text` is spoken (short: at most about two sentences); `detail` is on screen only."""
     kind: str                  # answer | clarify | ood | escalate | crisis | abuse | smalltalk
     text: str                  # spoken, exactly
     topic: Optional[str] = None
@@ -393,6 +497,48 @@ class Reply:
     hotline: Optional[str] = None
     rate: float = 1.0          # speaking rate; < 1 means slower
     session: str = ""
+    id: str = ""               # SpeechChunk.reply refers to it (new_id())
+    url: str = ""              # official page of the answer (QR code on screen)
+
+
+@message("speech_chunk")
+class SpeechChunk:
+    """Synthesised speech: ~100-200 ms of mono PCM plus its timeline. Published by TTS; consumed
+    by the speaker (plays it), the lip-sync face and the display (word-timed subtitles).
+
+    All sample positions count from the start of the utterance (one spoken sentence or reply).
+    Timeline arrays cover this chunk's span: phone k is `phones[ph_id[k]]` from sample
+    ph_start[k] to ph_end[k]. Words: word k ends at character `word_end_char[k]` of `text` and is
+    heard from word_start[k] to word_end[k] (samples)."""
+    reply: str                 # Reply.id
+    utterance: str             # id of this spoken utterance (one per sentence)
+    pcm: array("int16", None)
+    rate: int
+    sample: int                # utterance sample of pcm[0]
+    final: bool = False        # last chunk of the utterance
+    last: bool = False         # last chunk of the whole reply
+    text: str = ""             # the sentence as shown (original text, not normalised)
+    voice: str = ""            # backend that made it (espeak, jets, cache:..)
+    phones: list[str] = field(default_factory=list)
+    ph_id: array("int16", None) = field(default_factory=lambda: np.zeros(0, np.int16))
+    ph_start: array("int32", None) = field(default_factory=lambda: np.zeros(0, np.int32))
+    ph_end: array("int32", None) = field(default_factory=lambda: np.zeros(0, np.int32))
+    word_start: array("int32", None) = field(default_factory=lambda: np.zeros(0, np.int32))
+    word_end: array("int32", None) = field(default_factory=lambda: np.zeros(0, np.int32))
+    word_end_char: array("int32", None) = field(default_factory=lambda: np.zeros(0, np.int32))
+
+
+@message("playback")
+class Playback:
+    """The master clock: which utterance and sample the senior hears at time.monotonic() `mono`.
+    Published by the speaker at least 50 times a second while it plays (and at 5 Hz when idle,
+    with utterance ""). Consumers: lip-sync, display, mic (echo guard)."""
+    utterance: str
+    sample: int
+    mono: float
+    rate: int = 16000
+    playing: bool = False
+    reply: str = ""
 
 
 @message("presence")
@@ -405,6 +551,11 @@ class Presence:
 
 @message("video_frame")
 class VideoFrame:
-    """An RGB frame (camera in, talking head out)."""
-    image: np.ndarray          # uint8, shape (h, w, 3)
+    """One picture, presented on the audio clock: show it when `Playback` reaches (`utterance`,
+    `pts`). For idle frames (`utterance` "") `pts` is a time.monotonic() time. Published by the
+    lip-sync face (and a camera); consumed by the display, which drops a late frame."""
+    image: array("uint8", None, None, None)    # (h, w, channels)
+    pts: float = 0.0           # seconds on the utterance's audio clock (sample / rate)
+    utterance: str = ""
+    format: typing.Literal["rgb24", "bgr24", "rgba"] = "rgb24"
     index: int = 0

@@ -35,8 +35,8 @@ from bus.messages import Header, Interrupt, type_error
 class Port(typing.Protocol):
     """What a node may ask of whoever runs it."""
 
-    def publish(self, output: str, msg: Any, trace: Optional[str]) -> None: ...
-    def interrupt(self, reason: str, trace: str) -> None: ...
+    def publish(self, output: str, msg: Any, turn: Optional[int]) -> None: ...
+    def interrupt(self, reason: str, turn: int) -> None: ...
     def add_timer(self, period_s: float, fn: Callable[[], None]) -> None: ...
     def set_health(self, state: str, reason: str) -> None: ...
     def current_header(self) -> Optional[Header]: ...
@@ -48,6 +48,7 @@ class Node:
     outputs: ClassVar[dict[str, type]] = {}
     blocking: ClassVar[frozenset[str]] = frozenset()
     optional: ClassVar[frozenset[str]] = frozenset()   # inputs a graph may leave unconnected
+    qos: ClassVar[dict[str, "QoS"]] = {}               # per input; the launch file may override
 
     @dataclass
     class Params:
@@ -79,14 +80,16 @@ class Node:
         """A param was changed live (already validated and set on self.params)."""
 
     # --- used by nodes ---
-    def publish(self, output: str, msg: Any, trace: Optional[str] = None) -> None:
-        """Send on one of `outputs`; the trace id of the message being handled is kept."""
-        self._port.publish(output, msg, trace)
+    def publish(self, output: str, msg: Any, turn: Optional[int] = None) -> None:
+        """Send on one of `outputs`. The message inherits the turn of the message being handled;
+        a source that begins a turn passes `turn=new_turn()` (bus.messages)."""
+        self._port.publish(output, msg, turn)
 
-    def interrupt(self, reason: str) -> None:
-        """Tell every node to stop the current turn (barge-in)."""
-        header = self._port.current_header()
-        self._port.interrupt(reason, header.trace if header else "")
+    def interrupt(self, reason: str, turn: Optional[int] = None) -> None:
+        """Tell every node that turn `turn` (default: a new one) has begun, so everything of
+        older turns stops now (barge-in)."""
+        from bus.messages import new_turn
+        self._port.interrupt(reason, turn if turn is not None else new_turn())
 
     def every(self, period_s: float, fn: Callable[[], None]) -> None:
         """Call fn every period_s seconds on the receive loop (register in setup)."""
@@ -104,6 +107,16 @@ class Node:
     def cancelled(self) -> bool:
         """True once an Interrupt arrived after the current blocking handler started."""
         return self._port.cancelled()
+
+
+@dataclass(frozen=True)
+class QoS:
+    """How an input queues. `keep: latest` keeps only the newest `depth` messages (video, the
+    playback clock); `keep: all` queues up to `depth` messages and `max_bytes`, and counts and
+    logs whatever it must drop beyond that."""
+    depth: int = 1000
+    keep: str = "all"              # all | latest
+    max_bytes: int = 64 << 20
 
 
 class ParamError(ValueError):

@@ -65,10 +65,11 @@ class Publisher:
             time.sleep(0.02)
         return False
 
-    def send(self, topic: str, msg: Any, trace: str = "") -> None:
+    def send(self, topic: str, msg: Any, turn: int = 0) -> None:
+        """Publish; a message with no turn begins a new one (a typed utterance is a turn)."""
         self.pump()
         self.pub.send_multipart(m.encode(topic, msg, self.name, self.client.inc, next(self.seq),
-                                         trace or m.new_trace()), copy=False)
+                                         turn or m.new_turn()), copy=False)
 
     def close(self) -> None:
         self.pump(state="stopped")

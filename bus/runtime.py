@@ -109,17 +109,17 @@ class Runtime:
         self.node = self.cls(self.id, params, self)
 
     # --- Port: what the node may call -------------------------------------------------------
-    def publish(self, output: str, msg: Any, trace: Optional[str] = None) -> None:
+    def publish(self, output: str, msg: Any, turn: Optional[int] = None) -> None:
         topic = self.out_topics.get(output)
         if topic is None:
             raise KeyError(f"node '{self.id}' has no output '{output}' (outputs: {sorted(self.out_topics)})")
         expected = self.cls.outputs[output]
         if not isinstance(msg, expected):
             raise TypeError(f"output '{output}' carries {expected.__name__}, not {type(msg).__name__}")
-        if trace is None:   # a reply keeps its cause's trace; a source starts a new one
+        if turn is None:   # a reply keeps its cause's turn
             h = self.current_header()
-            trace = h.trace if h else m.new_trace()
-        frames = m.encode(topic, msg, self.id, self.inc, next(self.seq[topic]), trace)
+            turn = h.turn if h else 0
+        frames = m.encode(topic, msg, self.id, self.inc, next(self.seq[topic]), turn)
         if threading.get_ident() == self.io_thread:
             self._send(topic, frames)
         else:
@@ -129,10 +129,10 @@ class Runtime:
                 push.connect(self.pull_ep)
             push.send_multipart(frames, copy=False)
 
-    def interrupt(self, reason: str, trace: str) -> None:
-        msg = m.Interrupt(reason, trace)
+    def interrupt(self, reason: str, turn: int) -> None:
+        msg = m.Interrupt(reason, turn)
         if threading.get_ident() == self.io_thread:
-            self.client.send_ctl(INTERRUPT, msg, trace)
+            self.client.send_ctl(INTERRUPT, msg, turn)
         else:  # the control socket belongs to the receive loop: hand it over
             self.local_interrupts.append(msg)
 

@@ -21,7 +21,7 @@ class Harness:
         if problems:
             raise ParamError("\n".join(problems))
         self.cls = node_cls
-        self.published: list[tuple[str, Any, str]] = []
+        self.published: list[tuple[str, Any, int]] = []
         self.interrupts: list[m.Interrupt] = []
         self.timers: list[list] = []
         self.now = 0.0
@@ -34,18 +34,18 @@ class Harness:
             self.node.setup()
 
     # --- Port ---
-    def publish(self, output: str, msg: Any, trace: Optional[str] = None) -> None:
+    def publish(self, output: str, msg: Any, turn: Optional[int] = None) -> None:
         if output not in self.cls.outputs:
             raise KeyError(f"no output '{output}' (outputs: {sorted(self.cls.outputs)})")
         if not isinstance(msg, self.cls.outputs[output]):
             raise TypeError(f"output '{output}' carries {self.cls.outputs[output].__name__}, not {type(msg).__name__}")
         frames = m.encode(f"test/{output}", msg, "test", "0", 1)   # must survive the wire
         m.decode([bytes(memoryview(f).cast("B")) for f in frames])
-        trace = trace if trace is not None else (self._header.trace if self._header else m.new_trace())
-        self.published.append((output, msg, trace))
+        turn = turn if turn is not None else (self._header.turn if self._header else 0)
+        self.published.append((output, msg, turn))
 
-    def interrupt(self, reason: str, trace: str) -> None:
-        self.interrupts.append(m.Interrupt(reason, trace))
+    def interrupt(self, reason: str, turn: int) -> None:
+        self.interrupts.append(m.Interrupt(reason, turn))
 
     def add_timer(self, period_s: float, fn) -> None:
         self.timers.append([self.now + period_s, period_s, fn])
@@ -60,14 +60,14 @@ class Harness:
         return getattr(self, "_started_epoch", self._epoch) != self._epoch
 
     # --- driving ---
-    def send(self, input_name: str, msg: Any, trace: str = "trace") -> list[tuple[str, Any, str]]:
+    def send(self, input_name: str, msg: Any, turn: int = 1) -> list[tuple[str, Any, int]]:
         """Deliver one message to an input; returns what the node published in response."""
         if input_name not in self.cls.inputs:
             raise KeyError(f"no input '{input_name}' (inputs: {sorted(self.cls.inputs)})")
         if not isinstance(msg, self.cls.inputs[input_name]):
             raise TypeError(f"input '{input_name}' takes {self.cls.inputs[input_name].__name__}")
         self._seq += 1
-        self._header = m.Header(msg.TAG, self._seq, "peer", "0", 0.0, self.now, trace)
+        self._header = m.Header(msg.TAG, self._seq, "peer", "0", 0.0, self.now, turn)
         self._started_epoch = self._epoch
         before = len(self.published)
         try:
@@ -87,9 +87,9 @@ class Harness:
             t[2]()
         self.now = end
 
-    def interrupt_now(self, reason: str = "barge_in") -> None:
+    def interrupt_now(self, reason: str = "barge_in", turn: int = 0) -> None:
         self._epoch += 1
-        self.node.on_interrupt(m.Interrupt(reason))
+        self.node.on_interrupt(m.Interrupt(reason, turn))
 
     def outputs(self, output: str) -> list[Any]:
         return [msg for o, msg, _ in self.published if o == output]

@@ -157,9 +157,9 @@ class Client:
             f"no control-plane broker answers at {self.addr}. Start the graph first "
             f"(python run.py launch launch/FILE.yaml) or pass --bus HOST:PORT.")
 
-    def send_ctl(self, topic: str, msg: Any, trace: str = "") -> None:
+    def send_ctl(self, topic: str, msg: Any, turn: int = 0) -> None:
         self._seq += 1
-        self.ctl_pub.send_multipart(m.encode(topic, msg, self.name, self.inc, self._seq, trace))
+        self.ctl_pub.send_multipart(m.encode(topic, msg, self.name, self.inc, self._seq, turn))
 
     def recv_ctl(self) -> tuple[Optional[str], Optional[m.Header], Any]:
         """One control message; statuses also update the directory. Bad frames -> (None,...)."""

@@ -13,6 +13,12 @@ from bus import messages as m
 def sample(hint):
     """A plausible value for an annotation (used to build one of every message type)."""
     origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        spec = hint.__metadata__[0]
+        shape = tuple(3 if n is None else n for n in spec.shape)
+        return np.arange(int(np.prod(shape))).astype(spec.dtype).reshape(shape)
+    if origin is typing.Literal:
+        return typing.get_args(hint)[0]
     if origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
         return sample(typing.get_args(hint)[0])
     return {int: 7, float: 0.25, str: "주민센터", bool: True, bytes: b"\x00\x01",
@@ -27,10 +33,10 @@ def test_every_type_round_trips(tag):
     cls = m.REGISTRY[tag]
     hints = m.hints(cls)
     msg = cls(**{f.name: sample(hints[f.name]) for f in dataclasses.fields(cls)})
-    frames = m.encode("node/out", msg, "node", "inc1", 42, "trace9")
+    frames = m.encode("node/out", msg, "node", "inc1", 42, 1796400000123456)
     topic, header, back = m.decode([bytes(memoryview(f).cast("B")) for f in frames])
     assert topic == "node/out"
-    assert (header.type, header.seq, header.src, header.inc, header.trace) == (tag, 42, "node", "inc1", "trace9")
+    assert (header.type, header.seq, header.src, header.inc, header.turn) == (tag, 42, "node", "inc1", 1796400000123456)
     for f in dataclasses.fields(cls):
         a, b = getattr(msg, f.name), getattr(back, f.name)
         if isinstance(a, np.ndarray):
@@ -55,7 +61,7 @@ def _bad(frames):
 
 
 def _head(tag="text", body=None, **kw):
-    h = [tag, 1, "src", "inc", 1.0, 2.0, "", body if body is not None else {"text": "hi"}]
+    h = [tag, 1, "src", "inc", 1.0, 2.0, 0, body if body is not None else {"text": "hi"}]
     return msgpack.packb(h)
 
 
@@ -100,6 +106,21 @@ json_like = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**64 -
 @given(st.sampled_from(sorted(m.REGISTRY)), st.dictionaries(st.text(max_size=10), json_like, max_size=5))
 def test_well_formed_but_wrong_bodies_raise_bad_message(tag, body):
     try:
-        m.decode([b"x/y\0", msgpack.packb([tag, 1, "s", "i", 0.0, 0.0, "", body])])
+        m.decode([b"x/y\0", msgpack.packb([tag, 1, "s", "i", 0.0, 0.0, 0, body])])
     except m.BadMessage:
         pass
+
+
+def test_array_fields_declare_dtype_and_shape():
+    ok = m.AudioChunk(np.zeros(320, np.int16), 16000, "mic", "", 0)
+    m.decode(m.encode("mic/audio", ok, "mic", "i", 1))
+    for bad in (np.zeros((320, 2), np.int16), np.zeros(320, np.float32)):
+        with pytest.raises(m.BadMessage, match="AudioChunk.pcm"):
+            m.decode(m.encode("mic/audio", m.AudioChunk(bad, 16000), "mic", "i", 1))
+    with pytest.raises(m.BadMessage, match="VideoFrame.image: expected dtype uint8"):
+        m.decode(m.encode("face/frame", m.VideoFrame(np.zeros((4, 4, 3), np.float32)), "face", "i", 1))
+
+
+def test_turn_ids_increase():
+    a, b = m.new_turn(), m.new_turn()
+    assert 0 < a < b

@@ -8,10 +8,10 @@ from bus.testing import Harness
 from nodes.demo import Relay, Say, Ticker, Upper
 
 
-def test_handler_publishes_and_keeps_trace():
+def test_handler_publishes_and_keeps_turn():
     h = Harness(Upper, {"suffix": "!"})
-    out = h.send("text", Text("hi"), trace="turn-1")
-    assert out == [("text", Text("HI!"), "turn-1")]
+    out = h.send("text", Text("hi"), turn=17)
+    assert out == [("text", Text("HI!"), 17)]
 
 
 def test_timer_source():
