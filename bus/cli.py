@@ -36,7 +36,7 @@ def _print_table(rows: list[list[Any]], header: list[str]) -> None:
 
 def masked(value: Any) -> Any:
     """Mask personal data in every string of a message before it is shown or recorded."""
-    from nodes.moderation.pii import mask
+    from bus.privacy import mask
     if isinstance(value, str):
         return mask(value)[0]
     if isinstance(value, list):

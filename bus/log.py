@@ -12,7 +12,7 @@ class MaskPersonalData(logging.Filter):
     """Belt and braces: no log line leaves a process with a resident or phone number in it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from nodes.moderation.pii import mask
+        from bus.privacy import mask
         text = record.getMessage()
         masked = mask(text)[0]
         if masked != text:

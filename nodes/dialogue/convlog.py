@@ -40,7 +40,7 @@ _FALLBACK_PII = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\d[\d\s-]{5,}\d")
 
 def mask_pii(text: str) -> str:
     try:
-        from nodes.moderation.pii import mask
+        from bus.privacy import mask
     except ImportError:
         return _FALLBACK_PII.sub("[개인정보]", text)
     masked, _spans = mask(text)

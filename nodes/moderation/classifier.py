@@ -32,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import korean, pii
+from bus import privacy as pii
+from . import korean
 from .engine import ABUSE_CATEGORIES, CRISIS_CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]

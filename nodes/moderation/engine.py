@@ -29,8 +29,9 @@ from pathlib import Path
 
 import yaml
 
-from . import korean, pii
-from .pii import Span
+from bus import privacy as pii
+from . import korean
+from bus.privacy import Span
 
 __all__ = ["Moderator", "Verdict", "Span", "DEFAULT_LEXICON_DIR"]
 

@@ -175,7 +175,7 @@ def test_crisis_hotline_required(tmp_path):
 
 
 def test_import_is_light():
-    code = ("import sys, nodes.moderation.engine, nodes.moderation.pii; "
+    code = ("import sys, nodes.moderation.engine, bus.privacy; "
             "print(any(m in sys.modules for m in ('kiwipiepy', 'torch', 'transformers')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

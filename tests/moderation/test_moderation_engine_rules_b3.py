@@ -3,7 +3,7 @@ sentence that is not a blind3 row, and innocent look-alikes that must stay allow
 import pytest
 
 from nodes.moderation.engine import Moderator
-from nodes.moderation.pii import mask
+from bus.privacy import mask
 
 
 @pytest.fixture(scope="module")

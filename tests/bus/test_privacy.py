@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from nodes.moderation.pii import classify, luhn_ok, mask
+from bus.privacy import classify, luhn_ok, mask
 
 
 @pytest.mark.parametrize("text, masked, kind", [
