@@ -1,8 +1,37 @@
 #!/usr/bin/env python3
-"""The kiosk's one entry point: `python run.py COMMAND ...`; `python run.py --help` lists them."""
+"""The kiosk's one entry point: `python run.py COMMAND ...`; `python run.py --help` lists them.
+
+`python run.py launch/kiosk.yaml` is short for `python run.py launch launch/kiosk.yaml`.
+Packages add commands in `nodes/<package>/cli.py` (a COMMANDS table; see bus/cli.py).
+"""
+import ast
+import os
 import sys
 
-from bus.cli import main
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+
+def package_commands() -> dict[str, dict[str, tuple[str, str]]]:
+    """module -> its COMMANDS table, read from the source without importing the package."""
+    found = {}
+    nodes = os.path.join(ROOT, "nodes")
+    for pkg in sorted(os.listdir(nodes)):
+        path = os.path.join(nodes, pkg, "cli.py")
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as f:
+                tree = ast.parse(f.read(), path)
+            for stmt in tree.body:
+                if isinstance(stmt, ast.Assign) and any(getattr(t, "id", "") == "COMMANDS" for t in stmt.targets):
+                    found[f"nodes.{pkg}.cli"] = ast.literal_eval(stmt.value)
+    return found
+
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.path.insert(0, ROOT)
+    from bus import cli
+    for module, commands in package_commands().items():
+        cli.register(module, commands)
+    argv = sys.argv[1:]
+    if argv and argv[0].endswith((".yaml", ".yml")):
+        argv = ["launch", *argv]
+    sys.exit(cli.main(argv))

@@ -1,5 +1,10 @@
 """Command line of run.py: launch, ROS-style introspection (topic, node, param, graph, bag),
-doctor, benchmarks, and the dialogue tools (ask, chat, kb). Each command is a small function."""
+doctor and `bench bus`. Each command is a small function.
+
+Packages add their own commands: run.py finds every `nodes/<package>/cli.py` and reads its
+`COMMANDS = {"stt": ("help line", "stt_main"), "bench stt": ("help line", "bench_main")}`; each
+function takes the remaining argv and returns an exit code. Such a module must import quickly
+(heavy imports inside the functions). The bus itself knows nothing of nodes/."""
 from __future__ import annotations
 
 import argparse
@@ -379,40 +384,55 @@ def build_parser() -> argparse.ArgumentParser:
     dp.add_argument("--bus", default=DEFAULT_BUS)
     dp.set_defaults(fn=lambda a: __import__("bus.doctor", fromlist=["main"]).main(a))
 
-    bench = sub.add_parser("bench", help="benchmarks: bus, moderation, dialogue")
-    bench.add_argument("what", choices=["bus", "moderation", "dialogue"])
+    benches = sorted(["bus"] + [k.split()[1] for k in COMMANDS if k.startswith("bench ")])
+    bench = sub.add_parser("bench", help=f"benchmarks: {', '.join(benches)}")
+    bench.add_argument("what", choices=benches)
     bench.add_argument("rest", nargs=argparse.REMAINDER)
-    bench.set_defaults(fn=cmd_bench)
+    bench.set_defaults(fn=lambda a: __import__("bus.bench", fromlist=["main"]).main(a.rest))
 
-    for name in ("ask", "chat", "kb"):
-        sp = sub.add_parser(name, help=f"dialogue: {name}", add_help=False)
-        sp.add_argument("rest", nargs=argparse.REMAINDER)
-        sp.set_defaults(fn=cmd_dialogue, name=name)
+    for key, (text, _, _) in sorted(COMMANDS.items()):
+        if " " not in key:
+            sp = sub.add_parser(key, help=text, add_help=False)
+            sp.add_argument("rest", nargs=argparse.REMAINDER)
     return p
 
 
-def cmd_bench(args) -> int:
-    if args.what == "bus":
-        from bus.bench import main
-    elif args.what == "moderation":
-        from nodes.moderation.bench import main
-    else:
-        from nodes.dialogue.bench import main
-    return main(args.rest)
+# --- commands registered by packages ---------------------------------------------------------
+COMMANDS: dict[str, tuple[str, str, str]] = {}   # "bench stt" -> (help, module, function)
 
 
-def cmd_dialogue(args) -> int:
-    from nodes.dialogue import cli
-    return getattr(cli, f"{args.name}_main")(args.rest)
+def register(module: str, commands: dict[str, tuple[str, str]]) -> None:
+    """Add a package's commands (run.py calls this for every nodes/<package>/cli.py)."""
+    for key, (text, fn) in commands.items():
+        if key in COMMANDS or key.split()[0] in BUILTIN:
+            raise ValueError(f"command '{key}' of {module} is already taken")
+        COMMANDS[key] = (text, module, fn)
+
+
+BUILTIN = {"launch", "topic", "node", "param", "interrupt", "graph", "bag", "doctor"}
+
+
+def _registered(argv: list[str]):
+    """(function, remaining argv) for a registered command, longest match first, else None."""
+    for n in (2, 1):
+        key = " ".join(argv[:n])
+        if len(argv) >= n and key in COMMANDS:
+            import importlib
+            _, module, fn = COMMANDS[key]
+            return getattr(importlib.import_module(module), fn), argv[n:]
+    return None
 
 
 def main(argv: list[str]) -> int:
-    # commands with their own parsers get their arguments untouched (argparse's REMAINDER would
-    # refuse an option in first place, e.g. `ask --json`)
-    if argv and argv[0] in ("ask", "chat", "kb"):
-        return cmd_dialogue(argparse.Namespace(name=argv[0], rest=argv[1:]))
-    if len(argv) >= 2 and argv[0] == "bench" and argv[1] in ("bus", "moderation", "dialogue"):
-        return cmd_bench(argparse.Namespace(what=argv[1], rest=argv[2:]))
+    # registered commands get their arguments untouched: they have parsers of their own, and
+    # argparse's REMAINDER would refuse an option in first place (`ask --json`)
+    found = _registered(argv)
+    if argv[:2] == ["bench", "bus"]:
+        from bus.bench import main as bench_bus
+        found = bench_bus, argv[2:]
+    if found:
+        fn, rest = found
+        return fn(rest)
     args = build_parser().parse_args(argv)
     try:
         return args.fn(args)

@@ -1,6 +1,5 @@
-"""Command-line entry points: `ask`, `chat` and `kb` (import, report, check).
-
-The lead wires these into run.py; `python -m nodes.dialogue.cli ask ...` works on its own.
+"""Command-line entry points: `ask`, `chat`, `kb` (import, report, check) and `bench dialogue`.
+run.py finds them in COMMANDS; `python -m nodes.dialogue.cli ask ...` works on its own.
 """
 
 from __future__ import annotations
@@ -13,6 +12,18 @@ import uuid
 
 from nodes.dialogue.convlog import DEFAULT_LOG_PATH, ConversationLog, mask_pii
 from nodes.dialogue.kb import KbError, load_kb
+
+COMMANDS = {
+    "ask": ("dialogue: answer one question (or one per line from stdin)", "ask_main"),
+    "chat": ("dialogue: a typed conversation, in-process", "chat_main"),
+    "kb": ("knowledge base: import, report, check", "kb_main"),
+    "bench dialogue": ("dialogue benchmark: retrieval accuracy, rejection, latency", "bench_main"),
+}
+
+
+def bench_main(argv: list[str]) -> int:
+    from nodes.dialogue.bench import main
+    return main(argv)
 
 
 def _moderator():
