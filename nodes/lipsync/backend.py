@@ -25,6 +25,7 @@ class Utterance:
         self.phones: list[tuple[float, float, str]] = []    # (start_s, end_s, phone)
         self.final = False
         self.version = 0
+        self._seen: set = set()
 
     @property
     def duration(self) -> float:
@@ -39,8 +40,10 @@ class Utterance:
             self.pcm = grown
         self.pcm[chunk.sample:end] = chunk.pcm
         for i, s, e in zip(chunk.ph_id.tolist(), chunk.ph_start.tolist(), chunk.ph_end.tolist()):
-            if 0 <= i < len(chunk.phones):
-                self.phones.append((s / chunk.rate, e / chunk.rate, chunk.phones[i]))
+            seg = (s / chunk.rate, e / chunk.rate, chunk.phones[i] if 0 <= i < len(chunk.phones) else "")
+            if seg[2] and seg not in self._seen:     # a phone across a chunk boundary comes twice
+                self._seen.add(seg)
+                self.phones.append(seg)
         self.final = self.final or chunk.final
         self.version += 1
 

@@ -25,6 +25,7 @@ class LipsyncNode(Node):
     outputs = {"frame": VideoFrame}
     optional = frozenset({"playback"})
     qos = {"playback": QoS(depth=4, keep="latest")}
+    clock = staticmethod(time.monotonic)     # tests replace it with a simulated clock
 
     @dataclass
     class Params:
@@ -57,7 +58,6 @@ class LipsyncNode(Node):
 
     def setup(self):
         from nodes.lipsync import avatar, backend
-        self.clock = time.monotonic
         options = {}
         if self.params.backend == "wav2lip":
             options = dict(checkpoint=self.params.checkpoint, device=self.params.device, batch=self.params.batch)

@@ -149,11 +149,11 @@ def frame_shapes(segments: list[tuple[float, float, str]], fps: float, n_frames:
             k = min(n_frames - 1, int(round((s + e) / 2 * fps)))
             if 0 <= k < n_frames and CLOSED not in shapes[max(0, int(s * fps)):int(e * fps) + 1]:
                 shapes[k] = CLOSED
-    # anticipation: close the lips before the bilabial is heard
+    # anticipation: the lips close before the bilabial is heard (after a pause too)
     closed = [k for k in range(n_frames) if shapes[k] == CLOSED and (k == 0 or shapes[k - 1] != CLOSED)]
     for k in closed:
         for d in range(1, lead_frames + 1):
-            if k - d >= 0 and shapes[k - d] != REST:
+            if k - d >= 0:
                 shapes[k - d] = CLOSED
     return _min_hold(shapes, min_hold)
 

@@ -1,0 +1,279 @@
+"""Kiosk display: the portrait screen a senior sees and touches (pygame; SDL's dummy driver when
+headless), and the session recorder.
+
+in:  frame (VideoFrame)        avatar frames from the lip-sync face (keep latest 2)
+     playback (Playback)       the speaker's clock (keep latest): frames and words follow it
+     speech (SpeechChunk)      the kiosk's words and their timing; its audio for the recording
+     reply (Reply)             text, detail, suggestions, url (QR code)
+     heard (Moderated)         what it heard, already masked
+     partial (Transcript)      partial hypotheses while the senior speaks; masked here
+     vad (VoiceActivity)       the senior started / stopped speaking
+     alert (StaffAlert)        crisis screen, or "staff is coming"
+     staff (StaffAction)       staff cleared the crisis
+     mic (AudioChunk)          the senior's voice, for the recording only
+out: touch (Touch)             button presses; each begins a new turn
+
+Frames are presented on the playback clock: a frame is shown when the audio reaches its pts,
+and a frame already a frame period late is dropped, never queued.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from bus.messages import (AudioChunk, Interrupt, Moderated, Playback, Reply, SpeechChunk, StaffAction,
+                          StaffAlert, Touch, Transcript, VideoFrame, VoiceActivity, new_turn)
+from bus.node import Node, QoS
+from bus.privacy import mask
+
+
+class DisplayNode(Node):
+    inputs = {"frame": VideoFrame, "playback": Playback, "speech": SpeechChunk, "reply": Reply,
+              "heard": Moderated, "partial": Transcript, "vad": VoiceActivity, "alert": StaffAlert,
+              "staff": StaffAction, "mic": AudioChunk}
+    outputs = {"touch": Touch}
+    optional = frozenset(inputs) - {"reply"}
+    qos = {"frame": QoS(depth=2, keep="latest"), "playback": QoS(depth=2, keep="latest"),
+           "partial": QoS(depth=4, keep="latest"), "mic": QoS(depth=200, keep="all")}
+    clock = staticmethod(time.monotonic)     # tests replace it with a simulated clock
+
+    @dataclass
+    class Params:
+        width: int = 720
+        height: int = 1280
+        fps: float = 25.0
+        driver: str = ""              # SDL video driver: "" (default), "dummy" (headless), "x11", "kmsdrm"
+        fullscreen: bool = False
+        record: str = ""              # directory: record the session there (MP4 with sound, PNGs, transcript)
+        snapshots: bool = True        # with record: a PNG at each new state and answer
+        audio_rate: int = 24000       # of the recording
+        record_wait: bool = False     # wait for the encoder rather than skip a frame (offline rendering)
+
+    @classmethod
+    def check(cls, params) -> list[str]:
+        from nodes.display.screen import find_font
+        out = []
+        try:
+            find_font()
+        except FileNotFoundError as e:
+            out.append(str(e))
+        if params.width < 360 or params.height < 640:
+            out.append("width and height must be at least 360x640 (the screen is portrait, designed at 720x1280)")
+        return out
+
+    def setup(self):
+        from nodes.display.screen import Screen, View
+        self.screen = Screen(self.params.width, self.params.height, self.params.driver, self.params.fullscreen)
+        self.view = View()
+        self.pending: list[VideoFrame] = []
+        self.playback = Playback("", 0, 0.0)
+        self.words: dict[str, tuple[str, list[int], list[int]]] = {}   # utterance -> text, starts, end chars
+        self.spoken: dict[str, list] = {}                               # utterance -> chunks for the recording
+        self.anchors: dict[str, float] = {}                             # utterance -> mono of its sample 0
+        self.mic_anchor = None
+        self.thinking_since = None
+        self.counters = {"shown": 0, "late": 0, "touches": 0}
+        self.last_state = ""
+        self.reply_text, self.reply_at, self.speech_seen = "", -1e9, False
+        self.recorder = None
+        if self.params.record:
+            from nodes.display.recorder import Recorder
+            self.recorder = Recorder(self.params.record, self.params.width, self.params.height,
+                                     self.params.fps, self.params.audio_rate, wait=self.params.record_wait)
+        self.every(1.0 / self.params.fps, self.tick)
+
+    def teardown(self):
+        if self.recorder:
+            path = self.recorder.close(self.clock())
+            self.log.info("recorded %s (%d frames, %d skipped)", path, self.recorder.frames, self.recorder.skipped)
+        self.screen.close()
+
+    # --- inputs ---
+    def on_frame(self, msg: VideoFrame):
+        self.pending.append(msg)
+        if len(self.pending) > 3:          # never a queue: the oldest is dropped
+            self.pending.pop(0)
+            self.counters["late"] += 1
+
+    def on_playback(self, msg: Playback):
+        self.playback = msg
+        if msg.playing and msg.utterance and msg.utterance not in self.anchors:
+            self.anchors[msg.utterance] = msg.mono - msg.sample / msg.rate
+            for chunk in self.spoken.pop(msg.utterance, []):
+                self._sound(chunk)
+
+    def on_speech(self, msg: SpeechChunk):
+        self.speech_seen = True
+        text, starts, ends = self.words.get(msg.utterance, (msg.text, [], []))
+        starts += [s / msg.rate for s in msg.word_start.tolist()]
+        ends += msg.word_end_char.tolist()
+        self.words[msg.utterance] = (msg.text or text, starts, ends)
+        while len(self.words) > 16:
+            self.words.pop(next(iter(self.words)))
+        if msg.utterance in self.anchors:
+            self._sound(msg)
+        else:
+            self.spoken.setdefault(msg.utterance, []).append(msg)
+
+    def on_reply(self, msg: Reply):
+        v = self.view
+        self.reply_text, self.reply_at, v.detail = msg.text, self.clock(), msg.detail
+        v.suggestions, v.url = list(msg.suggestions), msg.url
+        if msg.kind == "crisis" and v.crisis is not None and msg.hotline:
+            v.crisis["hotline"] = msg.hotline
+        self.thinking_since = None
+        self._note("reply", kind=msg.kind, text=msg.text, topic=msg.topic, url=msg.url)
+
+    def on_heard(self, msg: Moderated):
+        self.view.heard = msg.text
+        self.view.injected = msg.source == "injected"
+        self.thinking_since = self.clock()
+        self._note("heard", text=msg.text, label=msg.label, source=msg.source)
+
+    def on_partial(self, msg: Transcript):
+        self.view.heard = mask(msg.text)[0]
+        self.view.injected = msg.source == "injected"
+        if msg.final:
+            self.thinking_since = self.clock()
+
+    def on_vad(self, msg: VoiceActivity):
+        if msg.event == "start":
+            self.view.heard = ""
+            self.thinking_since = None
+            self.view.state = "listening"
+        else:
+            self.thinking_since = self.clock()
+
+    def on_alert(self, msg: StaffAlert):
+        if msg.reason == "crisis":
+            self.view.crisis = {"hotline": msg.hotline or "119", "category": msg.category}
+        else:
+            self.view.banner = "직원을 불렀어요. 잠시만 기다려 주세요."
+        self._note("alert", reason=msg.reason, category=msg.category, hotline=msg.hotline)
+
+    def on_staff(self, msg: StaffAction):
+        if msg.action == "clear":
+            self.view.crisis = None
+            self.view.banner = ""
+        self._note("staff", action=msg.action)
+
+    def on_mic(self, msg: AudioChunk):
+        if self.recorder is None or msg.stream not in ("", "mic"):
+            return
+        now = self.clock()
+        if self.mic_anchor is None:
+            self.mic_anchor = now - (msg.sample + len(msg.pcm)) / msg.rate
+        self.recorder.sound(msg.pcm, msg.rate, self.mic_anchor + msg.sample / msg.rate)
+
+    def on_interrupt(self, msg: Interrupt):
+        self.pending.clear()
+
+    # --- touch ---
+    def press(self, x: int, y: int) -> bool:
+        """A touch at screen pixel (x, y); True if it hit a button."""
+        hit = self.screen.hit(x, y)
+        if hit is None:
+            return False
+        action, label = hit
+        self.counters["touches"] += 1
+        if action == "bigger_text":
+            self.view.big_text = not self.view.big_text
+        if action == "home":
+            self.view.heard = self.reply_text = self.view.detail = self.view.url = ""
+            self.view.suggestions = []
+        turn = new_turn()
+        if action not in ("bigger_text", "staff"):
+            self.interrupt(f"touch:{action}", turn)
+        self.publish("touch", Touch(action=action, text=label if action == "ask" else ""), turn=turn)
+        self._note("touch", action=action, text=label if action == "ask" else "")
+        return True
+
+    def poll_events(self) -> None:
+        pg = self.screen.pg
+        for ev in pg.event.get():
+            if ev.type == pg.MOUSEBUTTONDOWN and ev.button == 1:
+                self.press(*ev.pos)
+            elif ev.type == pg.FINGERDOWN:
+                self.press(int(ev.x * self.params.width), int(ev.y * self.params.height))
+
+    # --- presenting ---
+    def position(self, now: float) -> float:
+        pb = self.playback
+        return pb.sample / pb.rate + (now - pb.mono)
+
+    def pick_frame(self, now: float):
+        """The newest due frame; late ones are dropped, early ones wait."""
+        period = 1.0 / self.params.fps
+        pb = self.playback
+        chosen, keep = None, []
+        for f in self.pending:
+            if f.utterance:
+                if not (pb.playing and f.utterance == pb.utterance):
+                    keep.append(f)          # its utterance is not heard yet
+                    continue
+                clock = self.position(now)
+            else:
+                if pb.playing:
+                    self.counters["late"] += 1
+                    continue                # idle frames are stale once speech plays
+                clock = now
+            if f.pts > clock + period / 2:
+                keep.append(f)
+            elif f.pts < clock - period:
+                self.counters["late"] += 1
+            else:
+                chosen = f
+        self.pending = keep
+        return chosen
+
+    def state(self, now: float) -> str:
+        if self.playback.playing and self.playback.utterance:
+            return "speaking"
+        if self.thinking_since is not None and now - self.thinking_since < 30:
+            return "thinking"
+        return "listening"
+
+    def subtitle(self, now: float) -> None:
+        """The answer on screen; while it is spoken, only the words heard so far."""
+        v, reply = self.view, self.reply_text
+        if v.state == "speaking":
+            self.thinking_since = None
+            text, starts, ends = self.words.get(self.playback.utterance, ("", [], []))
+            pos = self.position(now)
+            heard = [e for s, e in zip(starts, ends) if s <= pos]
+            upto = max(heard) if heard else (0 if starts else len(text))
+            off = reply.find(text) if text and reply else -1
+            v.said, v.said_upto = (reply, off + upto) if off >= 0 else (text or reply, upto if text else -1)
+            return
+        hidden = self.speech_seen and now - self.reply_at < 3.0    # the voice is about to say it
+        v.said, v.said_upto = reply, (0 if hidden else -1)
+
+    def tick(self):
+        now = self.clock()
+        self.poll_events()
+        v = self.view
+        f = self.pick_frame(now)
+        if f is not None:
+            v.avatar = f.image if f.format == "rgb24" else f.image[..., 2::-1] if f.format == "bgr24" else f.image[..., :3]
+            self.counters["shown"] += 1
+        v.state, v.t = self.state(now), now
+        self.subtitle(now)
+        self.screen.draw(v)
+        self.screen.pg.display.flip()
+        if self.recorder:
+            rgb = self.screen.pixels()
+            self.recorder.frame(rgb, now)
+            self.recorder.tick(now)
+            label = "crisis" if v.crisis else v.state
+            if self.params.snapshots and label != self.last_state:
+                self.recorder.snapshot(rgb, label)
+            self.last_state = label
+
+    # --- recording helpers ---
+    def _sound(self, chunk: SpeechChunk) -> None:
+        if self.recorder:
+            self.recorder.sound(chunk.pcm, chunk.rate, self.anchors[chunk.utterance] + chunk.sample / chunk.rate)
+
+    def _note(self, kind: str, **fields) -> None:
+        if self.recorder:
+            self.recorder.note(kind, self.clock(), **fields)
