@@ -2,7 +2,8 @@
 """The kiosk's one entry point: `python run.py COMMAND ...`; `python run.py --help` lists them.
 
 `python run.py launch/kiosk.yaml` is short for `python run.py launch launch/kiosk.yaml`.
-Packages add commands in `nodes/<package>/cli.py` (a COMMANDS table; see bus/cli.py).
+Packages add commands and doctor checks in `nodes/<package>/cli.py` (COMMANDS and DOCTOR tables;
+see bus/cli.py).
 """
 import ast
 import os
@@ -11,8 +12,8 @@ import sys
 ROOT = os.path.dirname(os.path.abspath(__file__))
 
 
-def package_commands() -> dict[str, dict[str, tuple[str, str]]]:
-    """module -> its COMMANDS table, read from the source without importing the package."""
+def package_tables(name: str = "COMMANDS") -> dict[str, dict[str, tuple[str, str]]]:
+    """module -> its COMMANDS (or DOCTOR) table, read from the source without importing the package."""
     found = {}
     nodes = os.path.join(ROOT, "nodes")
     for pkg in sorted(os.listdir(nodes)):
@@ -21,7 +22,7 @@ def package_commands() -> dict[str, dict[str, tuple[str, str]]]:
             with open(path, encoding="utf-8") as f:
                 tree = ast.parse(f.read(), path)
             for stmt in tree.body:
-                if isinstance(stmt, ast.Assign) and any(getattr(t, "id", "") == "COMMANDS" for t in stmt.targets):
+                if isinstance(stmt, ast.Assign) and any(getattr(t, "id", "") == name for t in stmt.targets):
                     found[f"nodes.{pkg}.cli"] = ast.literal_eval(stmt.value)
     return found
 
@@ -29,8 +30,10 @@ def package_commands() -> dict[str, dict[str, tuple[str, str]]]:
 if __name__ == "__main__":
     sys.path.insert(0, ROOT)
     from bus import cli
-    for module, commands in package_commands().items():
+    for module, commands in package_tables("COMMANDS").items():
         cli.register(module, commands)
+    for module, checks in package_tables("DOCTOR").items():
+        cli.register_doctor(module, checks)
     argv = sys.argv[1:]
     if argv and argv[0].endswith((".yaml", ".yml")):
         argv = ["launch", *argv]

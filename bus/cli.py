@@ -1,10 +1,16 @@
 """Command line of run.py: launch, ROS-style introspection (topic, node, param, graph, bag),
-doctor and `bench bus`. Each command is a small function.
+doctor, keys and the bus benches (`bench bus|soak|interrupt`). Each command is a small function.
 
 Packages add their own commands: run.py finds every `nodes/<package>/cli.py` and reads its
 `COMMANDS = {"stt": ("help line", "stt_main"), "bench stt": ("help line", "bench_main")}`; each
-function takes the remaining argv and returns an exit code. Such a module must import quickly
-(heavy imports inside the functions). The bus itself knows nothing of nodes/."""
+function takes the remaining argv and returns an exit code. The same file may hold
+`DOCTOR = {"knowledge": ("help line", "doctor_kb")}`: functions that `run.py doctor` calls with no
+arguments, each returning (status, detail, fix) or a list of them, status "OK", "WARN" or "FAIL".
+Such a module must import quickly (heavy imports inside the functions). The bus itself knows
+nothing of nodes/.
+
+`param set` takes effect or is refused with the reason (see bus/opcheck.py: a node lists its
+`live_params`; anything else goes through `node restart NAME --param KEY=VALUE`)."""
 from __future__ import annotations
 
 import argparse
@@ -14,12 +20,13 @@ import os
 import statistics
 import sys
 import time
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
 from bus import log as buslog
 from bus import messages as m
+from bus.opcheck import check_param_set, no_such_node
 from bus.transport import BusAddress, Client
 
 DEFAULT_BUS = "127.0.0.1:7600"
@@ -69,19 +76,25 @@ def cmd_launch(args) -> int:
     from bus.launcher import Launcher
     buslog.setup("launch")
     overrides = {}
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        overrides["out"] = os.path.abspath(args.out)
     for item in args.overrides:
         key, sep, value = item.partition(":=")
         if not sep:
             print(f"error: '{item}' is not NAME:=VALUE", file=sys.stderr)
             return 2
         overrides[key] = yaml.safe_load(value)
+    t0 = time.monotonic()
     try:
-        graph = load(args.file, overrides)
+        graph = load(args.file, overrides, deep=args.check)
     except GraphError as e:
         print(f"{args.file}: the graph is not valid ({len(e.problems)} problem(s)):\n{e}", file=sys.stderr)
         return 2
+    if args.bus:
+        graph.bus = BusAddress.parse(args.bus)
     if args.check:
-        print(f"{args.file}: ok ({len(graph.nodes)} nodes)")
+        print(f"{args.file}: ok ({len(graph.nodes)} nodes, checked in {time.monotonic() - t0:.1f} s)")
         return 0
     from bus.broker import BrokerError
     try:
@@ -89,98 +102,6 @@ def cmd_launch(args) -> int:
     except BrokerError as e:
         logging.getLogger("launch").error("%s", e)
         return 2
-
-
-# --- topic ---------------------------------------------------------------------------------
-def cmd_topic(args) -> int:
-    if args.action == "pub":
-        return _topic_pub(args)
-    c = _client(args, data=args.action != "list")
-    try:
-        if args.action == "list":
-            statuses = c.gather(1.2)
-            topics: dict[str, dict] = {}
-            for s in statuses:
-                for t, tag in s.outputs.items():
-                    topics.setdefault(t, {"type": tag, "pub": set(), "sub": set()})["pub"].add(s.node)
-            for s in statuses:
-                for t in s.inputs.values():
-                    topics.setdefault(t, {"type": "?", "pub": set(), "sub": set()})["sub"].add(s.node)
-            _print_table([[t, d["type"], ",".join(sorted(d["pub"])) or "-", ",".join(sorted(d["sub"])) or "-"]
-                          for t, d in sorted(topics.items())], ["topic", "type", "publishers", "subscribers"])
-            return 0
-        c.want(args.topic)
-        c.gather(0.3)
-        t0 = time.monotonic()
-        stamps, sizes, n = [], [], 0
-        last_print = t0
-        while True:
-            now = time.monotonic()
-            if args.duration and now - t0 > args.duration:
-                break
-            for frames in c.receive(100):
-                try:
-                    topic, h, msg = m.decode(frames)
-                except m.BadMessage as e:
-                    print(f"(undecodable message: {e})")
-                    continue
-                n += 1
-                if args.action == "echo":
-                    print(json.dumps({"topic": topic, "type": h.type, "src": h.src, "seq": h.seq,
-                                      "turn": h.turn, "msg": _show(msg)}, ensure_ascii=False), flush=True)
-                    if args.count and n >= args.count:
-                        return 0
-                stamps.append(time.monotonic())
-                sizes.append(sum(len(f.buffer) for f in frames))
-            if args.action in ("hz", "bw") and time.monotonic() - last_print >= 1.0:
-                last_print = time.monotonic()
-                window = [i for i, t in enumerate(stamps) if last_print - t <= args.window]
-                if len(window) < 2:
-                    print(f"{args.topic}: no messages yet", flush=True)
-                    continue
-                ts = [stamps[i] for i in window]
-                gaps = [b - a for a, b in zip(ts, ts[1:])]
-                if args.action == "hz":
-                    rate = (len(ts) - 1) / (ts[-1] - ts[0])
-                    print(f"{args.topic}: average rate {rate:.2f} Hz  min {min(gaps)*1e3:.1f} ms  "
-                          f"max {max(gaps)*1e3:.1f} ms  std {statistics.pstdev(gaps)*1e3:.2f} ms  "
-                          f"window {len(ts)}", flush=True)
-                else:
-                    total = sum(sizes[i] for i in window)
-                    span = max(ts[-1] - ts[0], 1e-6)
-                    print(f"{args.topic}: {total / span / 1024:.1f} KiB/s  mean {total / len(ts):.0f} B  "
-                          f"window {len(ts)}", flush=True)
-        if args.action == "echo" and n == 0:
-            print(f"no message on {args.topic} within {args.duration} s", file=sys.stderr)
-            return 1
-        return 0
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        c.close()
-
-
-def _topic_pub(args) -> int:
-    from bus.publisher import Publisher
-    cls = m.REGISTRY.get(args.type)
-    if cls is None:
-        print(f"unknown message type '{args.type}' (types: {', '.join(sorted(m.REGISTRY))})", file=sys.stderr)
-        return 2
-    try:
-        msg = m.build(cls, yaml.safe_load(args.data) or {})
-    except (ValueError, yaml.YAMLError) as e:
-        print(f"bad message: {e}", file=sys.stderr)
-        return 2
-    with Publisher(BusAddress.parse(args.bus), {args.topic: cls.TAG}) as pub:
-        attached = pub.wait_for_consumers(timeout_s=3.0)
-        if not attached:
-            print(f"warning: no running node reads {args.topic}", file=sys.stderr)
-        for i in range(args.count):
-            pub.send(args.topic, msg)
-            if args.rate and i + 1 < args.count:
-                time.sleep(1.0 / args.rate)
-        print(f"published {args.count} {cls.TAG} message(s) on {args.topic}")
-    return 0
 
 
 def cmd_interrupt(args) -> int:
@@ -195,6 +116,30 @@ def cmd_interrupt(args) -> int:
 
 
 # --- node / param ----------------------------------------------------------------------------
+def _find_node(c: Client, name: str) -> Optional[m.NodeStatus]:
+    """The running node NAME, or None after printing "no such node 'x'; running: ..."."""
+    statuses = {s.node: s for s in c.gather(1.2) if not s.node.startswith(("_", "launcher"))}
+    if name in statuses:
+        return statuses[name]
+    res = c.request("_ctl/launcher", "list", timeout_s=2)
+    known = set(statuses) | set(res.data if res.ok else {})
+    if name in known:   # the launcher knows it, but it is not running now (stopped, backing off)
+        return m.NodeStatus(node=name, inc="", cls=res.data.get(name, {}).get("cls", ""), pid=0, host="",
+                            state=res.data.get(name, {}).get("state", "stopped"))
+    print(f"error: {no_such_node(name, sorted(known))}", file=sys.stderr)
+    return None
+
+
+def _kv(items: list[str]) -> dict:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--param '{item}' is not KEY=VALUE")
+        out[key] = yaml.safe_load(value)
+    return out
+
+
 def cmd_node(args) -> int:
     c = _client(args)
     try:
@@ -212,20 +157,23 @@ def cmd_node(args) -> int:
                              (s.reason if s else "")[:60]])
             _print_table(rows, ["node", "state", "pid", "class", "up", "rx", "tx", "dropped", "restarts", "reason"])
             return 0
+        found = _find_node(c, args.name)
+        if found is None:
+            return 1
         if args.action == "info":
-            found = [s for s in c.gather(1.2) if s.node == args.name]
-            if not found:
-                print(f"no running node '{args.name}' (see `run.py node list`)", file=sys.stderr)
-                return 1
-            for s in found:
-                print(yaml.safe_dump({k: v for k, v in vars(s).items()}, allow_unicode=True, sort_keys=False))
+            print(yaml.safe_dump({k: v for k, v in vars(found).items()}, allow_unicode=True, sort_keys=False))
             return 0
         op_args: dict = {"node": args.name}
+        if args.action in ("swap", "restart"):
+            try:
+                op_args["params"] = _kv(args.param)
+            except ValueError as e:
+                print(f"error: {e}", file=sys.stderr)
+                return 2
         if args.action == "swap":
             op_args["cls"] = args.node
-            op_args["params"] = {k: yaml.safe_load(v) for k, _, v in (p.partition("=") for p in args.param)}
         res = c.request("_ctl/launcher", args.action, op_args, timeout_s=90)
-        print(res.message)
+        print(res.message, file=sys.stdout if res.ok else sys.stderr)
         return 0 if res.ok else 1
     finally:
         c.close()
@@ -234,6 +182,9 @@ def cmd_node(args) -> int:
 def cmd_param(args) -> int:
     c = _client(args)
     try:
+        found = _find_node(c, args.name)
+        if found is None:
+            return 1
         if args.action == "get":
             res = c.request(f"_ctl/{args.name}", "param_get", timeout_s=3)
             if not res.ok:
@@ -242,12 +193,36 @@ def cmd_param(args) -> int:
             data = res.data if not args.key else {args.key: res.data.get(args.key)}
             print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).strip())
             return 0
-        res = c.request(f"_ctl/{args.name}", "param_set", {"key": args.key, "value": yaml.safe_load(args.value)},
-                        timeout_s=3)
+        try:
+            value = yaml.safe_load(args.value)
+        except yaml.YAMLError:
+            value = args.value
+        refused = check_param_set(args.name, found.cls, found.params, args.key, value)
+        if refused:
+            print(f"refused: {refused}", file=sys.stderr)
+            return 1
+        res = c.request(f"_ctl/{args.name}", "param_set", {"key": args.key, "value": value}, timeout_s=3)
         print(res.message, file=sys.stdout if res.ok else sys.stderr)
         return 0 if res.ok else 1
     finally:
         c.close()
+
+
+# --- keys -------------------------------------------------------------------------------------
+def cmd_keys(args) -> int:
+    try:
+        from bus.sockets import make_keys
+    except ImportError as e:
+        print(f"error: this version cannot make CurveZMQ keys (bus.sockets.make_keys: {e})", file=sys.stderr)
+        return 2
+    try:
+        made = make_keys(args.dir)
+    except (OSError, ValueError) as e:
+        print(f"error: cannot write keys to {args.dir}: {e}", file=sys.stderr)
+        return 2
+    print(f"wrote CurveZMQ keys to {args.dir}" + (f" ({len(made)} files)" if isinstance(made, (list, tuple)) else ""))
+    print(f"turn Curve on in a launch file with  bus: {{curve: true, keys: {os.path.abspath(args.dir)}}}")
+    return 0
 
 
 # --- graph picture ---------------------------------------------------------------------------
@@ -305,7 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
     lp.add_argument("overrides", nargs="*", help="NAME:=VALUE launch args")
     lp.add_argument("--watch", action="store_true", help="swap a node in when its source changes")
     lp.add_argument("--duration", type=float, help="stop after this many seconds")
-    lp.add_argument("--check", action="store_true", help="validate the graph and exit")
+    lp.add_argument("--check", action="store_true",
+                    help="validate the graph and exit; nodes also load what their params name (a knowledge base)")
+    lp.add_argument("--out", help="output directory: sets the launch arg `out` (recordings, logs)")
+    lp.add_argument("--bus", help="run on this HOST:PORT instead of the file's bus (a second graph beside the first)")
     lp.set_defaults(fn=cmd_launch)
 
     tp = sub.add_parser("topic", help="list, echo, hz, bw, pub")
@@ -325,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--rate", type=float, default=0)
     sp.add_argument("-n", "--count", type=int, default=1)
     bus_opt(sp)
-    tp.set_defaults(fn=cmd_topic)
+    tp.set_defaults(fn=lambda a: __import__("bus.cli_topic", fromlist=["cmd_topic"]).cmd_topic(a))
 
     np_ = sub.add_parser("node", help="list, info, restart, stop, swap")
     nsub = np_.add_subparsers(dest="action", required=True)
@@ -335,7 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("name")
         if name == "swap":
             sp.add_argument("--node", help="replacement class package.module:Class (default: same)")
-            sp.add_argument("--param", action="append", default=[], help="k=v param override")
+        if name in ("swap", "restart"):
+            sp.add_argument("--param", action="append", default=[],
+                            help="KEY=VALUE: new param, validated (and checked by the node) before the old one stops")
         bus_opt(sp)
     np_.set_defaults(fn=cmd_node)
 
@@ -384,11 +364,15 @@ def build_parser() -> argparse.ArgumentParser:
     dp.add_argument("--bus", default=DEFAULT_BUS)
     dp.set_defaults(fn=lambda a: __import__("bus.doctor", fromlist=["main"]).main(a))
 
-    benches = sorted(["bus"] + [k.split()[1] for k in COMMANDS if k.startswith("bench ")])
+    kp = sub.add_parser("keys", help="write CurveZMQ keys for a graph (then bus: {curve: true, keys: DIR})")
+    kp.add_argument("dir")
+    kp.set_defaults(fn=cmd_keys)
+
+    benches = sorted(list(BENCHES) + [k.split()[1] for k in COMMANDS if k.startswith("bench ")])
     bench = sub.add_parser("bench", help=f"benchmarks: {', '.join(benches)}")
     bench.add_argument("what", choices=benches)
     bench.add_argument("rest", nargs=argparse.REMAINDER)
-    bench.set_defaults(fn=lambda a: __import__("bus.bench", fromlist=["main"]).main(a.rest))
+    bench.set_defaults(fn=lambda a: __import__(BENCHES[a.what], fromlist=["main"]).main(a.rest))
 
     for key, (text, _, _) in sorted(COMMANDS.items()):
         if " " not in key:
@@ -399,6 +383,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 # --- commands registered by packages ---------------------------------------------------------
 COMMANDS: dict[str, tuple[str, str, str]] = {}   # "bench stt" -> (help, module, function)
+DOCTOR: dict[str, tuple[str, str, str]] = {}     # "knowledge" -> (help, module, function)
+BENCHES = {"bus": "bus.bench", "soak": "bus.bench_soak", "interrupt": "bus.bench_interrupt"}
 
 
 def register(module: str, commands: dict[str, tuple[str, str]]) -> None:
@@ -409,7 +395,15 @@ def register(module: str, commands: dict[str, tuple[str, str]]) -> None:
         COMMANDS[key] = (text, module, fn)
 
 
-BUILTIN = {"launch", "topic", "node", "param", "interrupt", "graph", "bag", "doctor"}
+def register_doctor(module: str, checks: dict[str, tuple[str, str]]) -> None:
+    """Add a package's doctor checks (run.py reads `DOCTOR` tables beside `COMMANDS`)."""
+    for name, (text, fn) in checks.items():
+        if name in DOCTOR:
+            raise ValueError(f"doctor check '{name}' of {module} is already taken by {DOCTOR[name][1]}")
+        DOCTOR[name] = (text, module, fn)
+
+
+BUILTIN = {"launch", "topic", "node", "param", "interrupt", "graph", "bag", "doctor", "keys"}
 
 
 def _registered(argv: list[str]):
@@ -427,9 +421,9 @@ def main(argv: list[str]) -> int:
     # registered commands get their arguments untouched: they have parsers of their own, and
     # argparse's REMAINDER would refuse an option in first place (`ask --json`)
     found = _registered(argv)
-    if argv[:2] == ["bench", "bus"]:
-        from bus.bench import main as bench_bus
-        found = bench_bus, argv[2:]
+    if argv[:1] == ["bench"] and argv[1:2] and argv[1] in BENCHES:
+        import importlib
+        found = importlib.import_module(BENCHES[argv[1]]).main, argv[2:]
     if found:
         fn, rest = found
         return fn(rest)

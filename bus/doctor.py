@@ -1,5 +1,9 @@
 """`python run.py doctor`: is this machine ready to run the kiosk? Each check says what is wrong
-and how to fix it; exit status 1 when anything required fails."""
+and how to fix it; exit status 1 when anything required fails.
+
+The bus checks the machine; packages check their own data (the knowledge base, the moderation
+lexicons, a speech model) through `DOCTOR` tables in `nodes/<package>/cli.py`, which run.py reads
+and bus.cli.register_doctor collects. bus/ imports nothing from nodes/."""
 from __future__ import annotations
 
 import glob
@@ -49,25 +53,6 @@ def check_kiwi():
         return OK, f"Korean analyser loads in {time.perf_counter() - t:.1f} s ({len(tokens)} morphemes)", ""
     except Exception as e:
         return FAIL, f"Kiwi does not load: {e}", "pip install kiwipiepy-model (it ships the model)"
-
-
-def check_kb():
-    try:
-        from nodes.dialogue.kb import load_kb
-        kb = load_kb(os.path.join(ROOT, "config", "kb"))
-        return OK, f"knowledge base: {len(kb.topics)} topics" + (f", {len(kb.warnings)} style warning(s)" if kb.warnings else ""), ""
-    except Exception as e:
-        return FAIL, f"knowledge base does not load: {e}", "fix the file named above (python run.py kb check)"
-
-
-def check_lexicon():
-    try:
-        from nodes.moderation.engine import Moderator
-        v = Moderator().check("죽고 싶어요")
-        return (OK if v.label == "crisis" else FAIL, f"moderation lexicons load (crisis test: {v.label})",
-                "check config/moderation/*.yaml")
-    except Exception as e:
-        return FAIL, f"moderation lexicons do not load: {e}", "check config/moderation/*.yaml"
 
 
 def check_bus(addr):
@@ -128,10 +113,21 @@ def check_devices():
     return out
 
 
+def registered() -> list:
+    """(name, function) of every check a package registered (bus.cli.DOCTOR)."""
+    from bus.cli import DOCTOR
+    out = []
+    for name, (_, module, fn) in sorted(DOCTOR.items()):
+        def run(module=module, fn=fn):
+            return getattr(importlib.import_module(module), fn)()
+        out.append((name, run))
+    return out
+
+
 def main(args) -> int:
     sys.path.insert(0, ROOT)
     checks = [("python", check_python), ("packages", check_packages), ("libzmq", check_libzmq),
-              ("korean", check_kiwi), ("moderation", check_lexicon), ("knowledge", check_kb),
+              ("korean", check_kiwi), *registered(),
               ("bus", lambda: check_bus(getattr(args, "bus", "127.0.0.1:7600"))), ("disk", check_disk),
               ("graphviz", lambda: check_tool("dot", "graph pictures", "graphviz")),
               ("espeak", lambda: check_tool("espeak-ng", "Korean TTS fallback", "espeak-ng")),
@@ -142,6 +138,8 @@ def main(args) -> int:
             results = fn()
         except Exception as e:
             results = (FAIL, f"check crashed: {type(e).__name__}: {e}", "report this")
+        if not (isinstance(results, list) or (isinstance(results, tuple) and len(results) == 3)):
+            results = (FAIL, f"check returned {results!r}, not (status, detail, fix)", "fix the check's code")
         for status, detail, fix in results if isinstance(results, list) else [results]:
             failed += status == FAIL
             colour = {"OK": "32", "WARN": "33", "FAIL": "31"}[status] if sys.stdout.isatty() else ""

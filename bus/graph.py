@@ -30,15 +30,19 @@ from typing import Any, Optional
 
 import yaml
 
+from bus.graphcheck import check_curve, check_qos, node_check
 from bus.node import load_class, parse_params
 from bus.transport import BusAddress
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$")
 ARG_RE = re.compile(r"\$\(arg ([A-Za-z_][A-Za-z0-9_]*)\)")
 TOP_KEYS = {"graph", "args", "bus", "env", "include", "nodes", "description"}
-NODE_KEYS = {"id", "node", "params", "inputs", "restart", "required", "machine", "env", "log_level", "hwm"}
-BUS_KEYS = {"host", "port", "transport", "max_message_bytes"}
+NODE_KEYS = {"id", "node", "params", "inputs", "restart", "required", "machine", "env", "log_level", "hwm",
+             "qos", "ready_timeout_s", "start"}
+BUS_KEYS = {"host", "port", "transport", "max_message_bytes", "curve", "keys"}
 POLICIES = ("never", "on-failure", "always")
+STARTS = ("at_once", "after_ready")   # after_ready: a source (a scripted senior) waits for the rest of the graph
+BUILTIN_ARGS = {"out": "var/out"}    # every graph knows these; `run.py launch FILE --out DIR` sets `out`
 
 
 class GraphError(Exception):
@@ -69,6 +73,9 @@ class NodeSpec:
     env: dict = field(default_factory=dict)
     log_level: str = "INFO"
     hwm: int = 1000
+    qos: dict = field(default_factory=dict)          # input -> {depth, keep, max_bytes}: class QoS + launch file
+    ready_timeout_s: float = 5.0                     # how long outputs wait for the declared consumers
+    start: str = "at_once"
     where: str = ""
 
     def outputs(self) -> dict[str, str]:
@@ -84,12 +91,14 @@ class Graph:
     max_bytes: int = 64 << 20
     env: dict = field(default_factory=dict)
     nodes: list[NodeSpec] = field(default_factory=list)
+    curve: str = ""                                  # CurveZMQ key directory (absolute) when on, else ""
+    args: dict = field(default_factory=dict)         # the launch args in force (top file)
 
     def node(self, node_id: str) -> NodeSpec:
         for n in self.nodes:
             if n.id == node_id:
                 return n
-        raise KeyError(f"no node '{node_id}' in {self.file} (nodes: {', '.join(n.id for n in self.nodes)})")
+        raise KeyError(f"no such node '{node_id}' in {self.file}; nodes: {', '.join(n.id for n in self.nodes)}")
 
     def consumers(self, node_id: str) -> dict[str, list[str]]:
         """output name -> ids of the nodes wired to it."""
@@ -105,7 +114,8 @@ class Graph:
         return {"id": n.id, "cls": n.cls, "params": n.params, "inputs": n.inputs,
                 "consumers": self.consumers(n.id), "bus": str(self.bus), "inc": inc,
                 "standby": standby, "transport": self.transport, "max_bytes": self.max_bytes,
-                "where": n.where, "log_level": n.log_level, "hwm": n.hwm, "parent_pid": os.getpid()}
+                "where": n.where, "log_level": n.log_level, "hwm": n.hwm, "parent_pid": os.getpid(),
+                "qos": n.qos, "ready_timeout_s": n.ready_timeout_s, "curve": self.curve}
 
     def start_order(self) -> list[NodeSpec]:
         """Consumers before producers, so first messages find their readers (cycles tolerated)."""
@@ -126,10 +136,13 @@ class Graph:
         return order
 
 
-def load(path: str, args: Optional[dict] = None) -> Graph:
+def load(path: str, args: Optional[dict] = None, deep: bool = False) -> Graph:
+    """Load and validate a launch file. `args` are `name:=value` overrides; each must be declared
+    under the file's `args:` (or be a built-in such as `out`). `deep` (launch --check) lets each
+    node's check load what its params name (a knowledge base, a model), which may take seconds."""
     problems: list[str] = []
     raw_nodes: list[tuple[dict, str, str]] = []   # (node dict, namespace, file)
-    top = _load_file(path, args or {}, "", problems, raw_nodes, stack=[])
+    top = _load_file(path, dict(args or {}), "", problems, raw_nodes, stack=[])
     bus_cfg = top.get("bus") or {}
     if not isinstance(bus_cfg, dict):
         problems.append(f"{path}: 'bus' must be a mapping with host/port/transport")
@@ -142,10 +155,11 @@ def load(path: str, args: Optional[dict] = None) -> Graph:
     graph = Graph(name=str(top.get("graph") or os.path.splitext(os.path.basename(path))[0]), file=path,
                   bus=BusAddress(str(bus_cfg.get("host", "127.0.0.1")), int(bus_cfg.get("port", 7600))),
                   transport=transport, max_bytes=int(bus_cfg.get("max_message_bytes", 64 << 20)),
-                  env={str(k): str(v) for k, v in (top.get("env") or {}).items()})
+                  env={str(k): str(v) for k, v in (top.get("env") or {}).items()},
+                  curve=check_curve(bus_cfg, path, problems), args=top.get("_args", {}))
     ids: dict[str, str] = {}
     for raw, ns, file in raw_nodes:
-        spec = _node_spec(raw, ns, file, problems)
+        spec = _node_spec(raw, ns, file, problems, deep)
         if spec is None:
             continue
         if spec.id in ids:
@@ -179,9 +193,17 @@ def _load_file(path: str, args: dict, ns: str, problems: list, raw_nodes: list, 
         return {}
     for k in set(doc) - TOP_KEYS:
         problems.append(f"{path}: unknown top-level key '{k}' (known: {', '.join(sorted(TOP_KEYS))})")
-    values = dict(doc.get("args") or {})
-    values.update(args)
+    declared = doc.get("args") or {}
+    if not isinstance(declared, dict):
+        problems.append(f"{path}: 'args' must be a mapping of name: default")
+        declared = {}
+    values = {**BUILTIN_ARGS, **declared}
+    for name in sorted(set(args) - set(values)):
+        where = f"{stack[-1]}: include of {path}" if stack else path
+        problems.append(f"{where}: unknown launch argument '{name}' (known: {', '.join(sorted(values))})")
+    values.update((k, v) for k, v in args.items() if k in values)
     doc = _substitute(doc, values, path, problems)
+    doc["_args"] = values
     nodes = doc.get("nodes") or []
     if not isinstance(nodes, list):
         problems.append(f"{path}: 'nodes' must be a list of nodes")
@@ -197,15 +219,18 @@ def _load_file(path: str, args: dict, ns: str, problems: list, raw_nodes: list, 
             continue
         child = os.path.join(os.path.dirname(path), inc["file"])
         child_ns = "/".join(p for p in (ns, inc.get("namespace") or "") if p)
-        _load_file(child, dict(inc.get("args") or {}), child_ns, problems, raw_nodes, stack + [path])
+        child_args = {k: values[k] for k in BUILTIN_ARGS}   # built-ins reach every included file
+        child_args.update(inc.get("args") or {})
+        _load_file(child, child_args, child_ns, problems, raw_nodes, stack + [path])
     return doc
 
 
-def _substitute(value: Any, args: dict, path: str, problems: list) -> Any:
-    if isinstance(value, dict):
-        return {k: (v if k == "args" else _substitute(v, args, path, problems)) for k, v in value.items()}
+def _substitute(value: Any, args: dict, path: str, problems: list, top: bool = True) -> Any:
+    if isinstance(value, dict):   # a file's own `args:` are defaults, not substituted; an include's are
+        return {k: (v if top and k == "args" else _substitute(v, args, path, problems, False))
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [_substitute(v, args, path, problems) for v in value]
+        return [_substitute(v, args, path, problems, False) for v in value]
     if isinstance(value, str) and "$(" in value:
         whole = ARG_RE.fullmatch(value)
         for name in ARG_RE.findall(value):
@@ -218,7 +243,7 @@ def _substitute(value: Any, args: dict, path: str, problems: list) -> Any:
     return value
 
 
-def _node_spec(raw: dict, ns: str, file: str, problems: list) -> Optional[NodeSpec]:
+def _node_spec(raw: dict, ns: str, file: str, problems: list, deep: bool = False) -> Optional[NodeSpec]:
     local_id = raw.get("id")
     where = f"{file}: node '{local_id}'"
     for k in set(raw) - NODE_KEYS:
@@ -243,7 +268,7 @@ def _node_spec(raw: dict, ns: str, file: str, problems: list) -> Optional[NodeSp
     parsed, errs = parse_params(cls, params, where)
     problems.extend(errs)
     if parsed is not None:
-        problems.extend(f"{where}: {p}" for p in cls.check(parsed))
+        problems.extend(f"{where}: {p}" for p in node_check(cls, parsed, deep))
     restart = RestartPolicy()
     rcfg = raw.get("restart") or {}
     if isinstance(rcfg, str):
@@ -269,10 +294,19 @@ def _node_spec(raw: dict, ns: str, file: str, problems: list) -> Optional[NodeSp
         elif ns and not topic.startswith("ext/"):
             topic = f"{ns}/{topic}"
         inputs[name] = topic
+    start = raw.get("start", "at_once")
+    if start not in STARTS:
+        problems.append(f"{where}: start must be one of {', '.join(STARTS)}, not {start!r}")
+    ready_timeout = raw.get("ready_timeout_s", 5.0)
+    if type(ready_timeout) not in (int, float) or ready_timeout <= 0:
+        problems.append(f"{where}: ready_timeout_s must be a positive number of seconds, not {ready_timeout!r}")
+        ready_timeout = 5.0
     return NodeSpec(id=node_id, cls=cls_path, params=dict(params),
                     inputs=inputs, restart=restart, required=bool(raw.get("required", False)),
                     machine=machine, env={str(k): str(v) for k, v in (raw.get("env") or {}).items()},
-                    log_level=str(raw.get("log_level", "INFO")), hwm=int(raw.get("hwm", 1000)), where=where)
+                    log_level=str(raw.get("log_level", "INFO")), hwm=int(raw.get("hwm", 1000)), where=where,
+                    qos=check_qos(cls, raw.get("qos"), where, problems), ready_timeout_s=float(ready_timeout),
+                    start=start)
 
 
 def _check_wiring(graph: Graph, problems: list) -> None:

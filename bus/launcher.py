@@ -23,6 +23,7 @@ from typing import Optional
 from bus import messages as m
 from bus.broker import Broker
 from bus.graph import Graph, NodeSpec
+from bus.graphcheck import node_check
 from bus.node import load_class, parse_params
 from bus.transport import EVENT, Client
 
@@ -50,6 +51,10 @@ class Launcher:
         self.stopping = False
         self.exit_code = 0
         self.last_states: dict[str, str] = {}
+        self.status: dict[str, m.NodeStatus] = {}   # latest heartbeat of each node's current incarnation
+        self.t0 = time.monotonic()
+        self.ready_at: Optional[float] = None        # when the whole graph was first ready
+        self.deferred = [n for n in graph.start_order() if n.start == "after_ready"]
 
     # --- processes -------------------------------------------------------------------------
     def spawn(self, spec: NodeSpec, standby: bool = False) -> tuple[subprocess.Popen, str]:
@@ -128,7 +133,7 @@ class Launcher:
         with self.lock:
             p = self.procs.get(node_id)
             if p is None:
-                return False, f"no node '{node_id}' (nodes: {', '.join(self.procs)})"
+                return False, self.no_such(node_id)
             if p.state == "swapping":
                 return False, f"{node_id} is already being swapped"
             old_state, old_popen, old_inc = p.state, p.popen, p.inc
@@ -178,9 +183,12 @@ class Launcher:
             cls, old_cls = load_class(new.cls), load_class(old.cls)
         except Exception as e:
             return f"{new.cls} does not load: {type(e).__name__}: {e}"
-        _, problems = parse_params(cls, new.params, f"swap {new.id}")
+        parsed, problems = parse_params(cls, new.params, f"{new.id}")
         if problems:
             return "; ".join(problems)
+        problems = node_check(cls, parsed, deep=True)   # off the main loop: it may load a knowledge base
+        if problems:
+            return f"refused, {new.id} would not start with these params: " + "; ".join(problems)
         if {k: v.TAG for k, v in cls.inputs.items()} != {k: v.TAG for k, v in old_cls.inputs.items()} or \
            {k: v.TAG for k, v in cls.outputs.items()} != {k: v.TAG for k, v in old_cls.outputs.items()}:
             return f"{new.cls} has other inputs/outputs than {old.cls}; a swap must keep the node's ports"
@@ -201,11 +209,14 @@ class Launcher:
     def _event_from(client: Client, node: str, level: str, kind: str, text: str) -> None:
         client.send_ctl(EVENT, m.NodeEvent(node, level, kind, text))
 
+    def no_such(self, node_id: str) -> str:
+        return f"no such node '{node_id}'; running: {', '.join(sorted(self.procs))}"
+
     def stop_node(self, node_id: str) -> tuple[bool, str]:
         with self.lock:
             p = self.procs.get(node_id)
             if p is None:
-                return False, f"no node '{node_id}'"
+                return False, self.no_such(node_id)
             p.state = "stopped"
             if p.popen and p.popen.poll() is None:
                 p.popen.terminate()
@@ -222,7 +233,7 @@ class Launcher:
             with self.lock:
                 data = {k: {"state": p.state, "pid": p.popen.pid if p.popen else 0, "cls": p.spec.cls,
                             "restarts": len(p.failures), "inc": p.inc} for k, p in self.procs.items()}
-            reply(True, "", data)
+            reply(True, "ready" if self.ready_at else "starting", data)
         elif cmd.op == "stop":
             reply(*self.stop_node(node))
         elif cmd.op in ("swap", "restart"):
@@ -230,11 +241,15 @@ class Launcher:
                 with self.lock:
                     p = self.procs.get(node)
                     dead = p is not None and p.state in ("stopped", "failed", "backoff")
+                params = cmd.args.get("params") or {}
                 if dead and cmd.op == "restart":
-                    self.start(p.spec)
-                    res = (True, f"{node} started again")
+                    spec = dataclasses.replace(p.spec, params={**p.spec.params, **params})
+                    problem = self._check_replacement(p.spec, spec)
+                    res = (False, problem) if problem else (True, f"{node} started again")
+                    if not problem:
+                        self.start(spec)
                 else:
-                    res = self.swap(node, cmd.args.get("cls"), cmd.args.get("params"))
+                    res = self.swap(node, cmd.args.get("cls"), params)
                 c = Client(self.graph.bus, "launcher-reply")
                 try:
                     c.handshake()
@@ -283,8 +298,10 @@ class Launcher:
             signal.signal(sig, lambda *_: setattr(self, "stopping", True))
         log.info("graph '%s' from %s: %d node(s), bus %s", self.graph.name, self.graph.file,
                  len(self.graph.nodes), self.graph.bus)
+        self.t0 = time.monotonic()
         for spec in self.graph.start_order():
-            self.start(spec)
+            if spec.start != "after_ready":
+                self.start(spec)
         self._watch_stop = threading.Event()
         if self.watch:
             threading.Thread(target=self._watch_loop, daemon=True).start()
@@ -298,12 +315,13 @@ class Launcher:
                         self.on_command(msg)
                     elif isinstance(msg, m.NodeStatus):
                         self._note_state(msg)
-                    elif isinstance(msg, m.NodeEvent) and msg.kind not in ("restart", "gave_up", "swap"):
+                    elif isinstance(msg, m.NodeEvent) and msg.kind not in ("restart", "gave_up", "swap", "graph_ready"):
                         log.log(logging.ERROR if msg.level == "error" else logging.INFO,
                                 "%s: %s: %s", msg.node, msg.kind, msg.text)
                     if not self.client.ctl_sub.poll(0):
                         break
             self.check_processes()
+            self._check_ready()
             now = time.monotonic()
             if now - last_expire > 1.0:
                 last_expire = now
@@ -320,6 +338,7 @@ class Launcher:
             p = self.procs.get(s.node)
             if p is not None and p.inc == s.inc:
                 p.last_seen = time.monotonic()
+                self.status[s.node] = s
                 if s.params:
                     p.spec.params = dict(s.params)
         prev = self.last_states.get(s.node)
@@ -329,6 +348,36 @@ class Launcher:
                 log.warning("%s is %s: %s", s.node, s.state, s.reason)
             elif prev in ("degraded", "error") and s.state == "ok":
                 log.info("%s is ok again", s.node)
+
+    # --- readiness ---------------------------------------------------------------------------
+    def _node_ready(self, node_id: str, among: set) -> bool:
+        """Its current incarnation runs, is attached to its producers, and every consumer the
+        graph declares for it (among the started nodes) is attached to it."""
+        s, p = self.status.get(node_id), self.procs.get(node_id)
+        if s is None or p is None or p.inc != s.inc or s.state not in ("ok", "degraded") or not s.ready:
+            return False
+        want = {c for cs in self.graph.consumers(node_id).values() for c in cs} & among
+        return want <= {x.rsplit("/", 1)[0] for x in s.subscribers}
+
+    def _check_ready(self) -> None:
+        if self.ready_at is not None:
+            return
+        with self.lock:
+            started = set(self.procs)
+            core_ready = all(self._node_ready(n, started) for n in started)
+        if self.deferred and (core_ready or time.monotonic() - self.t0 > 120):
+            if not core_ready:
+                log.warning("the graph is not ready after 120 s: starting %s anyway",
+                            ", ".join(n.id for n in self.deferred))
+            for spec in self.deferred:
+                self.start(spec)
+            self.deferred = []
+            return
+        if core_ready and not self.deferred and len(started) == len(self.graph.nodes):
+            self.ready_at = time.monotonic()
+            text = f"graph '{self.graph.name}' ready: {len(started)} nodes in {self.ready_at - self.t0:.1f} s"
+            log.info("%s", text)
+            self._event("launcher", "info", "graph_ready", text)
 
     def shutdown(self) -> int:
         self._watch_stop.set()

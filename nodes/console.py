@@ -14,6 +14,7 @@ from bus.node import Node
 
 class Subtitles(Node):
     inputs = {"reply": Reply}
+    live_params = frozenset({"detail"})
 
     @dataclass
     class Params:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from dataclasses import field
 
-from bus.messages import Text, Tick, Transcript
+from bus.messages import Text, Tick, Transcript, new_turn
 from bus.node import Node
 
 
@@ -40,6 +40,7 @@ class Ticker(Node):
 class Relay(Node):
     inputs = {"tick": Tick}
     outputs = {"tick": Tick}
+    live_params = frozenset({"label"})   # read on every tick, so `param set` takes effect at once
 
     @dataclass
     class Params:
@@ -65,6 +66,7 @@ class Say(Node):
 class Upper(Node):
     inputs = {"text": Text}
     outputs = {"text": Text}
+    live_params = frozenset({"suffix"})
 
     @dataclass
     class Params:
@@ -80,6 +82,14 @@ class Sink(Node):
     @dataclass
     class Params:
         record: str = ""        # file to append "n src inc" lines to (tests)
+
+    @classmethod
+    def check(cls, params) -> list[str]:
+        import os
+        folder = os.path.dirname(params.record)
+        if params.record and folder and not os.path.isdir(folder):
+            return [f"record '{params.record}': folder '{folder}' does not exist"]
+        return []
 
     def setup(self):
         self.out = open(self.params.record, "a", buffering=1) if self.params.record else None
@@ -107,13 +117,16 @@ class Printer(Node):
 
 
 class Script(Node):
+    """Launch it with `start: after_ready` (launch/demo.yaml): the launcher starts it once the rest
+    of the graph is ready, and the runtime holds its first line until its consumers are attached,
+    so no fixed delay has to guess how long models take to load on a busy machine."""
     outputs = {"transcript": Transcript}
 
     @dataclass
     class Params:
         lines: list[str] = field(default_factory=list)
         interval_s: float = 2.5
-        delay_s: float = 1.0
+        delay_s: float = 0.2
 
     def setup(self):
         self.todo = list(self.params.lines)
@@ -130,7 +143,7 @@ class Script(Node):
         if self.todo:
             line = self.todo.pop(0)
             self.log.info("🧓 %s", line)
-            self.publish("transcript", Transcript(line, session="demo"))
+            self.publish("transcript", Transcript(line, session="demo", source="injected"), turn=new_turn())
 
 
 class Stall(Node):
@@ -154,6 +167,7 @@ class Slow(Node):
     inputs = {"text": Text}
     outputs = {"text": Text}
     blocking = frozenset({"text"})
+    live_params = frozenset({"work_s"})
 
     @dataclass
     class Params:

@@ -1,4 +1,5 @@
 """The kiosk graph end to end on a real bus: transcripts in, replies, alerts and a masked log out."""
+import re
 import sqlite3
 import time
 
@@ -7,17 +8,27 @@ import pytest
 from bus import messages as m
 from bus.publisher import Publisher
 from bus.transport import BusAddress, Client
-from tests.procs import ROOT, Graph
+from tests.procs import PY, ROOT, Graph, free_port_pair
 
 pytestmark = pytest.mark.timeout(120)
 
 
+class KioskCommand(Graph):
+    """The technicians' command exactly: `python run.py launch/kiosk.yaml`, on a port of its own."""
+
+    def __init__(self, tmp_path, *args):
+        import subprocess
+        self.port = free_port_pair()
+        self.bus = f"127.0.0.1:{self.port}"
+        self.log = open(tmp_path / "launch.log", "w+")
+        self.proc = subprocess.Popen([PY, "run.py", "launch/kiosk.yaml", *args, "--bus", self.bus], cwd=ROOT,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.client = None
+
+
 def test_kiosk_graph_end_to_end(tmp_path):
     log = tmp_path / "conv.sqlite"
-    with Graph(tmp_path, f"""
-        bus: {{port: PORT}}
-        include: [{{file: {ROOT}/launch/kiosk.yaml, args: {{log: "{log}"}}}}]
-    """) as g:
+    with KioskCommand(tmp_path, f"log:={log}") as g:
         names = ["moderation", "dialogue", "subtitles", "staff_pager"]
         g.wait_for(lambda st: all(n in st and st[n].state == "ok" for n in names), timeout=60, what="kiosk up")
         watch = Client(BusAddress.parse(g.bus), "_test_watch", data=True)
@@ -34,8 +45,8 @@ def test_kiosk_graph_end_to_end(tmp_path):
                     pub.pump()
                 said = ["노인일자리 하고 싶어요", "그럼 어디서 신청해요?", "숨을 못 쉬겠어요 가슴이 아파요",
                         "제 전화번호는 010-2345-6789 이에요", "직원 불러 주세요"]
-                for text in said:
-                    pub.send("ext/transcript", m.Transcript(text, session="s"))
+                for i, text in enumerate(said):   # after a crisis the session waits for staff: ask in another
+                    pub.send("ext/transcript", m.Transcript(text, session="s" if i < 4 else "s2"))
                     time.sleep(0.2)
                 deadline = time.monotonic() + 20
                 while time.monotonic() < deadline and (sum(t == "dialogue/reply" for t, _ in seen) < len(said)
@@ -50,10 +61,11 @@ def test_kiosk_graph_end_to_end(tmp_path):
     replies = [msg for t, msg in seen if t == "dialogue/reply"]
     assert [r.kind for r in replies] == ["answer", "answer", "crisis", replies[3].kind, "escalate"]
     assert replies[0].topic == "senior_jobs" and replies[1].topic == "senior_jobs"
-    assert "119" in replies[2].text
+    assert replies[2].hotline == "119"
     alerts = [msg for t, msg in seen if t.endswith("/alert")]
     assert {a.reason for a in alerts} == {"crisis", "staff_call"}
     assert all("2345-6789" not in vars(msg).__repr__() for _, msg in seen)
     rows = sqlite3.connect(log).execute("select * from turns").fetchall()
     assert len(rows) == 5 and "2345-6789" not in repr(rows)
     assert "2345-6789" not in g.output()
+    assert len(re.findall(r"graph 'kiosk' ready: 4 nodes in [0-9.]+ s", g.output())) == 1
