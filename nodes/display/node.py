@@ -121,8 +121,8 @@ class DisplayNode(Node):
         v.suggestions, v.url = list(msg.suggestions), msg.url
         if msg.kind == "crisis" and v.crisis is not None and msg.hotline:
             v.crisis["hotline"] = msg.hotline
-        self.thinking_since = None
-        self._note("reply", kind=msg.kind, text=msg.text, topic=msg.topic, url=msg.url)
+        self.thinking_since = self.clock() if self.speech_seen else None    # until the voice starts
+        self._note("reply", reply_kind=msg.kind, text=msg.text, topic=msg.topic, url=msg.url)
 
     def on_heard(self, msg: Moderated):
         self.view.heard = msg.text
@@ -229,7 +229,7 @@ class DisplayNode(Node):
     def state(self, now: float) -> str:
         if self.playback.playing and self.playback.utterance:
             return "speaking"
-        if self.thinking_since is not None and now - self.thinking_since < 30:
+        if self.thinking_since is not None and now - self.thinking_since < 15:
             return "thinking"
         return "listening"
 

@@ -38,7 +38,7 @@ BUTTONS = [  # action, label, row, column span
     ("repeat", "다시 듣기"), ("slower", "천천히"), ("bigger_text", "글자 크게"),
     ("staff", "직원 호출"), ("home", "처음으로"),
 ]
-STATE_H, AVATAR_H, SUBS_H, SUGGEST_H = 112, 548, 352, 96    # design pixels; buttons take the rest
+STATE_H, AVATAR_H, SUBS_H, SUGGEST_H = 112, 520, 352, 96    # design pixels; buttons take the rest
 
 
 def find_font() -> str:

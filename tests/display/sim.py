@@ -2,7 +2,7 @@
 simulated clock, a speaker that plays a synthetic utterance and publishes its Playback clock."""
 from __future__ import annotations
 
-from bus.messages import Playback
+from bus.messages import Moderated, Playback, Reply
 from bus.testing import Harness
 from nodes.display.node import DisplayNode
 from nodes.lipsync import synth
@@ -20,7 +20,7 @@ def session(out_dir: str, seconds: float = 5.0, play_at: float = 0.8, tts_at: fl
             audio_lag_s: float = 0.0, lip_params=None, display_params=None, step: float = 0.005):
     """Run one utterance through lipsync -> display, recording to out_dir. `audio_lag_s` shifts
     the Playback clock the lipsync sees against the one the display records by (a fault)."""
-    lip = harness(LipsyncNode, {"width": 720, "height": 548, **(lip_params or {})})
+    lip = harness(LipsyncNode, {"width": 720, "height": 520, **(lip_params or {})})
     disp = harness(DisplayNode, {"driver": "dummy", "record": out_dir, "record_wait": True,
                                  **(display_params or {})})
     chunks = synth.chunks()
@@ -30,6 +30,8 @@ def session(out_dir: str, seconds: float = 5.0, play_at: float = 0.8, tts_at: fl
     while t < seconds:
         t = round(t + step, 6)
         if not fed and t >= tts_at:
+            disp.send("heard", Moderated(text="기초연금 받을 수 있어요?", label="allow"))
+            disp.send("reply", Reply(kind="answer", text=chunks[0].text, id="r1", url="https://www.bokjiro.go.kr"))
             for c in chunks:
                 lip.send("speech", c)
                 disp.send("speech", c)
