@@ -111,16 +111,38 @@ class Node:
 
 @dataclass(frozen=True)
 class QoS:
-    """How an input queues. `keep: latest` keeps only the newest `depth` messages (video, the
-    playback clock); `keep: all` queues up to `depth` messages and `max_bytes`, and counts and
-    logs whatever it must drop beyond that."""
-    depth: int = 1000
+    """How an input queues while its handler is busy (bus.runtime.inbox). `keep: latest` keeps
+    only the newest `depth` messages (video, the playback clock); older ones are superseded,
+    counted but not logged. `keep: all` queues up to `depth` messages and `max_bytes`, and counts
+    and logs whatever it must drop beyond that. The launch file may override each field per input:
+    `qos: {frame: {depth: 1, keep: latest}}`."""
+    depth: int = 10_000
     keep: str = "all"              # all | latest
     max_bytes: int = 64 << 20
 
 
 class ParamError(ValueError):
     pass
+
+
+def input_qos(cls: type, overrides: Optional[dict]) -> dict[str, QoS]:
+    """The node class's QoS per input, with the launch file's overrides (spec["qos"])."""
+    out = {}
+    overrides = dict(overrides or {})
+    for name in overrides:
+        if name not in cls.inputs:
+            raise ParamError(f"qos for '{name}': {cls.__name__} has no such input (inputs: {sorted(cls.inputs)})")
+    for name in cls.inputs:
+        base = cls.qos.get(name, QoS())
+        o = overrides.get(name) or {}
+        unknown = set(o) - {"depth", "keep", "max_bytes"}
+        if unknown:
+            raise ParamError(f"qos for '{name}': unknown key(s) {sorted(unknown)} (known: depth, keep, max_bytes)")
+        q = QoS(int(o.get("depth", base.depth)), str(o.get("keep", base.keep)), int(o.get("max_bytes", base.max_bytes)))
+        if q.keep not in ("all", "latest") or q.depth < 1 or q.max_bytes < 1:
+            raise ParamError(f"qos for '{name}': keep is all or latest, depth and max_bytes at least 1 (got {q})")
+        out[name] = q
+    return out
 
 
 def parse_params(node_cls: type, values: Optional[dict], where: str) -> tuple[Any, list[str]]:

@@ -19,6 +19,7 @@ from typing import Any, Callable, Optional
 import zmq
 
 from bus import messages as m
+from bus.sockets import Curve, Sockets
 
 log = logging.getLogger("bus")
 
@@ -108,16 +109,16 @@ class Client:
     the launcher and CLI tools. Single-threaded: call `poll()` from the thread that made it."""
 
     def __init__(self, addr: BusAddress, name: str, inc: Optional[str] = None,
-                 ctl_topics: tuple[str, ...] = (), data: bool = False, max_bytes: int = 64 << 20):
+                 ctl_topics: tuple[str, ...] = (), data: bool = False, max_bytes: int = 64 << 20,
+                 curve: Optional[Curve] = None):
         self.addr, self.name = addr, name
         self.inc = inc or os.urandom(4).hex()
         self.max_bytes = max_bytes
-        self.ctx = zmq.Context.instance()
-        self.ctl_pub = self.ctx.socket(zmq.PUB)
-        self.ctl_pub.setsockopt(zmq.LINGER, 200)
+        self.sockets = Sockets(curve)
+        self.ctx = self.sockets.ctx
+        self.ctl_pub = self.sockets.ctl_pub()
         self.ctl_pub.connect(addr.ctl_in)
-        self.ctl_sub = self.ctx.socket(zmq.SUB)
-        self.ctl_sub.setsockopt(zmq.LINGER, 0)
+        self.ctl_sub = self.sockets.ctl_sub()
         for t in (STATUS, f"_sys/ping/{name}/{self.inc}", "_sys/result/", *ctl_topics):
             self.ctl_sub.setsockopt(zmq.SUBSCRIBE, topic_frame(t) if not t.endswith("/") else t.encode())
         self.ctl_sub.connect(addr.ctl_out)
@@ -125,10 +126,9 @@ class Client:
         self.data_sub = None
         self.wanted: set[str] = set()
         self.connected: dict[str, tuple[str, str]] = {}   # endpoint -> (node, inc)
+        self.to_disconnect: set[str] = set()
         if data:
-            self.data_sub = self.ctx.socket(zmq.SUB)
-            self.data_sub.setsockopt(zmq.LINGER, 0)
-            self.data_sub.setsockopt(zmq.RCVHWM, 10000)
+            self.data_sub = self.sockets.data_sub()
             self.data_sub.setsockopt(zmq.SUBSCRIBE, topic_frame(marker(name, self.inc)))
         self.poller = zmq.Poller()
         self.poller.register(self.ctl_sub, zmq.POLLIN)
@@ -209,6 +209,11 @@ class Client:
             self._attach()
 
     def _attach(self) -> None:
+        """Connect to new producers of wanted topics at once; disconnect gone ones only once the
+        data socket is drained (`drain`). A SUB that polls has already read the first frame of the
+        next message from one producer's pipe: disconnecting that pipe then makes the next recv
+        abort the process (libzmq `Assertion failed: !_more (src/fq.cpp:80)`) or glue two
+        producers' frames together. docs/bus.md, "The fq.cpp assertion"."""
         if self.data_sub is None:
             return
         live = {}
@@ -216,15 +221,32 @@ class Client:
             if s.endpoint and (s.node, s.inc) != (self.name, self.inc) and self.wanted & set(s.outputs):
                 live[s.endpoint] = (s.node, s.inc)
         for ep in set(self.connected) - set(live):
-            try:
-                self.data_sub.disconnect(ep)
-            except zmq.ZMQError:
-                pass
             del self.connected[ep]
+            self.to_disconnect.add(ep)
         for ep, key in live.items():
             if ep not in self.connected:
+                self.to_disconnect.discard(ep)
                 self.data_sub.connect(ep)
                 self.connected[ep] = key
+
+    def drain(self, limit: int = 1000) -> list[list]:
+        """Read up to `limit` whole data messages (topic and header as bytes, array frames
+        zero-copy). Pending disconnects happen only when nothing is left half-read."""
+        out = []
+        sock = self.data_sub
+        while len(out) < limit and sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+            parts = [sock.recv()]
+            while sock.getsockopt(zmq.RCVMORE):
+                parts.append(sock.recv(copy=len(parts) < 2))
+            out.append(parts)
+        if self.to_disconnect and not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+            for ep in self.to_disconnect:
+                try:
+                    sock.disconnect(ep)
+                except zmq.ZMQError:
+                    pass
+            self.to_disconnect.clear()
+        return out
 
     def receive(self, timeout_ms: int = 100) -> list[list]:
         """Wait up to timeout_ms; handle control traffic; return the data messages (raw frames)."""
@@ -232,11 +254,14 @@ class Client:
         if self.ctl_sub in events:
             while self.ctl_sub.getsockopt(zmq.EVENTS) & zmq.POLLIN:
                 self.recv_ctl()
+        if self.data_sub is None:
+            return []
         out = []
-        if self.data_sub is not None and self.data_sub in events:
-            while self.data_sub.getsockopt(zmq.EVENTS) & zmq.POLLIN:
-                out.append(self.data_sub.recv_multipart(copy=False))
-        return out
+        while True:
+            got = self.drain()
+            out.extend(got)
+            if len(got) < 1000:
+                return out
 
     def expire(self) -> list[m.NodeStatus]:
         gone = self.directory.expire(time.monotonic())
@@ -256,7 +281,7 @@ class Client:
     def close(self) -> None:
         for s in (self.ctl_pub, self.ctl_sub, self.data_sub):
             if s is not None:
-                s.close()
+                s.close(linger=200 if s is self.ctl_pub else 0)
 
 
 def hostname() -> str:

@@ -1,0 +1,385 @@
+"""The node runtime: one process, one I/O thread that owns every socket.
+
+Threads: the I/O thread runs the receive loop and is the only one to touch a socket. `setup()`
+runs on a setup thread; inputs in `blocking` run on one worker thread. Both hand what they need
+sent (publish, interrupt, health, errors, finished messages) to the I/O thread through `Calls`,
+which wakes the loop at once.
+
+Each loop turn: control first (commands, interrupts, heartbeats of others), handed-over calls,
+subscription changes on our XPUB, then the data socket drained into per-input QoS queues; then
+up to DISPATCH queued messages are handled, and control is checked again before each of them.
+"""
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import signal
+import threading
+import time
+import traceback
+from typing import Any, Callable, Optional
+
+import zmq
+
+from bus import messages as m
+from bus.node import ParamError, input_qos, load_class, parse_params
+from bus.runtime.calls import Calls
+from bus.runtime.control import Control
+from bus.runtime.handover import Handover
+from bus.runtime.inbox import Inbox, Item
+from bus.runtime.intake import Intake
+from bus.runtime.outbox import Outbox
+from bus.runtime.status import Reporting
+from bus.sockets import load_curve
+from bus.transport import HEARTBEAT_S, INTERRUPT, MARKER_PREFIX, BusAddress, Client
+
+log = logging.getLogger("runtime")
+DISPATCH = 64          # messages handled per loop turn (control is checked before each)
+ACK_S = 0.05
+
+
+class Runtime(Reporting, Handover, Control):
+    def __init__(self, spec: dict):
+        self.spec = spec
+        self.id: str = spec["id"]
+        self.inc: str = spec.get("inc") or os.urandom(4).hex()
+        self.cls = load_class(spec["cls"])
+        params, problems = parse_params(self.cls, spec.get("params"), spec.get("where", self.id))
+        if problems:
+            raise ParamError("\n".join(problems))
+        self.qos = input_qos(self.cls, spec.get("qos"))
+        self.max_bytes = int(spec.get("max_bytes", 64 << 20))
+        addr = BusAddress.parse(spec.get("bus", "127.0.0.1:7600"))
+        self.client = Client(addr, self.id, self.inc, max_bytes=self.max_bytes, data=True, curve=load_curve(spec.get("curve")),
+                             ctl_topics=(f"_ctl/{self.id}", f"_ctl/{self.id}/{self.inc}", "_ctl/all", INTERRUPT))
+        self.pub = self.client.sockets.data_pub(int(spec.get("hwm", 1000)))
+        if spec.get("transport", "ipc") == "tcp":
+            port = self.pub.bind_to_random_port(f"tcp://{spec.get('bind_host', '127.0.0.1')}")
+            self.endpoint = f"tcp://{spec.get('advertise_host', spec.get('bind_host', '127.0.0.1'))}:{port}"
+        else:
+            os.makedirs(addr.rundir, exist_ok=True)
+            self.endpoint = f"ipc://{addr.rundir}/{self.id.replace('/', '.')}-{self.inc}.sock"
+            self.pub.bind(self.endpoint)
+        self.out_topics = {o: f"{self.id}/{o}" for o in self.cls.outputs}
+        self.in_map: dict[str, list[str]] = collections.defaultdict(list)
+        for name, topic in spec.get("inputs", {}).items():
+            self.in_map[topic].append(name)
+            self.client.want(topic)
+        self.calls = Calls()
+        self.poller = self.client.poller
+        self.poller.register(self.pub, zmq.POLLIN)
+        self.poller.register(self.calls.fd, zmq.POLLIN)
+        self.client.on_status = self._on_status
+
+        self.counters: collections.Counter = collections.Counter()
+        declared = {self.out_topics[o]: set(c) for o, c in spec.get("consumers", {}).items() if c and o in self.out_topics}
+        self.outbox = Outbox(self.id, self.inc, self.pub, list(self.out_topics.values()), declared,
+                             int(spec.get("retain_bytes", 32 << 20)), self.counters)
+        self.intake = Intake()
+        self.inbox = Inbox(self.qos)
+        self.loop_inputs = [n for n in self.cls.inputs if n not in self.cls.blocking]
+        self.work_inputs = [n for n in self.cls.inputs if n in self.cls.blocking]
+        self.subscribers: set[str] = set()
+        self.state = "standby" if spec.get("standby") else "starting"
+        self.health, self.health_reason, self.error_until = "ok", "", 0.0
+        self.turn_floor = 0                 # messages of older turns (not 0) are dropped
+        self.epoch = 0                      # interrupts so far (cancels work of turn 0)
+        self.own_interrupts: collections.deque = collections.deque(maxlen=64)
+        self.standby_buf: list = []
+        self.retire_to: Optional[str] = None
+        self.retire_first: dict = {}
+        self.retire_caught_up = False
+        self.handover_from: Optional[tuple[str, float]] = None
+        self.handed: dict = {}
+        self.retire_deadline = 0.0
+        self.stop_requested = False
+        self.timers: list[list] = []
+        self.io_thread = threading.get_ident()
+        self.local = threading.local()
+        self.worker: Optional[threading.Thread] = None
+        self.worker_busy = False
+        self.drop_log: dict[str, tuple[float, int]] = {}
+        self.last_status = self.last_ack = 0.0
+        self.started = time.monotonic()
+        self.setup_done = threading.Event()
+        self.setup_error: Optional[tuple] = None
+        self.parent = int(spec.get("parent_pid", 0))   # stop when the launcher dies
+        self.node = self.cls(self.id, params, self)
+
+    # --- Port: what the node may call, from any of its threads --------------------------------
+    def publish(self, output: str, msg: Any, turn: Optional[int] = None) -> None:
+        topic = self.out_topics.get(output)
+        if topic is None:
+            raise KeyError(f"node '{self.id}' has no output '{output}' (outputs: {sorted(self.out_topics)})")
+        expected = self.cls.outputs[output]
+        if not isinstance(msg, expected):
+            raise TypeError(f"output '{output}' carries {expected.__name__}, not {type(msg).__name__}")
+        if turn is None:   # a reply keeps its cause's turn
+            h = self.current_header()
+            turn = h.turn if h else 0
+        if threading.get_ident() == self.io_thread:
+            self._send(topic, msg, turn)
+        else:              # numbered and sent on the I/O thread, in the order published
+            self.calls.put(self._send, topic, msg, turn)
+
+    def interrupt(self, reason: str, turn: int) -> None:
+        self.turn_floor = max(self.turn_floor, turn)   # our own blocking work sees cancelled() now
+        self.epoch += 1
+        msg = m.Interrupt(reason, turn)
+        if threading.get_ident() == self.io_thread:
+            self._raise_interrupt(msg)
+        else:
+            self.calls.put(self._raise_interrupt, msg)
+
+    def add_timer(self, period_s: float, fn: Callable[[], None]) -> None:
+        self.timers.append([time.monotonic() + period_s, period_s, fn])
+
+    def set_health(self, state: str, reason: str = "") -> None:
+        if state not in ("ok", "degraded", "error"):
+            raise ValueError("health is ok, degraded or error")
+        changed = (state, reason) != (self.health, self.health_reason)
+        self.health, self.health_reason = state, reason
+        if changed:
+            self.on_io(self._status, True)
+
+    def current_header(self) -> Optional[m.Header]:
+        return getattr(self.local, "header", None)
+
+    def cancelled(self) -> bool:
+        h = self.current_header()
+        if h is None:
+            return False
+        if h.turn:
+            return h.turn < self.turn_floor
+        return getattr(self.local, "epoch", self.epoch) != self.epoch
+
+    def on_io(self, fn, *args) -> None:
+        """Run fn on the I/O thread: now if we are on it, else as soon as it wakes."""
+        if threading.get_ident() == self.io_thread:
+            fn(*args)
+        else:
+            self.calls.put(fn, *args)
+
+    # --- sending (I/O thread) -----------------------------------------------------------------
+    def _old(self, turn: int) -> bool:
+        return bool(turn) and turn < self.turn_floor
+
+    def _send(self, topic: str, msg: Any, turn: int) -> None:
+        if self._old(turn):
+            self.counters["dropped_old_turn_out"] += 1
+            return
+        self.outbox.send(topic, msg, turn)
+
+    # --- receive loop -----------------------------------------------------------------------
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+        self.client.handshake(timeout_s=float(self.spec.get("connect_timeout_s", 10.0)))
+        self.standby = self.state == "standby"
+        self.state = "starting"
+        self._status(force=True)
+        threading.Thread(target=self._setup, name=f"{self.id}-setup", daemon=True).start()
+        while not self.stop_requested:
+            now = time.monotonic()
+            wait_s = 0.0 if self._dispatching() and self.inbox.ready(self.loop_inputs) else 0.05
+            if self.timers and self.state == "ok":
+                wait_s = max(0.0, min(wait_s, min(t[0] for t in self.timers) - now))
+            if wait_s >= 0.001:
+                self.poller.poll(int(wait_s * 1000))
+            elif not self.poller.poll(0) and wait_s > 0:
+                time.sleep(wait_s)   # zmq_poll counts whole milliseconds: sleep the rest rather than spin
+            self._service()
+            if self.state == "starting" and self.setup_done.is_set() and not self._become_ready():
+                self._close()
+                return 3
+            if self._dispatching():
+                for _ in range(DISPATCH):
+                    item = self.inbox.take(self.loop_inputs)
+                    if item is None:
+                        break
+                    self._handle(item)
+                    self._service()
+            self._periodic(time.monotonic())
+        return self._shutdown()
+
+    def _dispatching(self) -> bool:
+        return self.state in ("ok", "stopping") and not self.stop_requested
+
+    def _service(self) -> None:
+        """Control, handed-over calls, subscriptions, and the data socket into the queues."""
+        if self.client.ctl_sub.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+            self._pump_control()
+        if self.calls.items or self.calls.pending:
+            self.calls.run()
+        while self.pub.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+            self._on_subscription(self.pub.recv())
+        if not self.retire_caught_up:
+            for frames in self.client.drain():
+                self._ingest(frames)
+
+    def data_pending(self) -> bool:
+        return bool(self.client.data_sub.getsockopt(zmq.EVENTS) & zmq.POLLIN)
+
+    def _periodic(self, now: float) -> None:
+        if self.state == "ok":
+            for t in self.timers:
+                if now >= t[0]:
+                    t[0] = max(t[0] + t[1], now)
+                    self._call(t[2], None, None)
+        if self.handover_from is not None:
+            self._send_retire(now)
+        if self.retire_to is not None:
+            self._retiring(now)
+        if now - self.last_ack >= ACK_S:
+            self.last_ack = now
+            for (src, inc), acks in self.intake.acks(now).items():
+                if not src.startswith("_"):   # tools (topic pub, bag play) keep nothing to redeliver
+                    self.client.send_ctl(f"_ctl/{src}/{inc}", m.Command("ack", {"node": self.id, "acks": acks}))
+        if now - self.last_status >= HEARTBEAT_S:
+            if self.parent and os.getppid() != self.parent:
+                log.error("the launcher (pid %d) is gone: stopping", self.parent)
+                self.stop_requested = True
+            for gone in self.client.expire():
+                self.intake.forget(gone.node, gone.inc)
+            self._status()
+
+    def _setup(self) -> None:
+        """Load models off the receive loop, so the node attaches to its producers (and their
+        messages queue for it) while it loads."""
+        try:
+            self.node.setup()
+        except Exception as e:
+            log.error("setup failed: %s\n%s", e, traceback.format_exc())
+            self.setup_error = ("error", "setup_failed", f"{type(e).__name__}: {e}")
+        self.setup_done.set()
+
+    def _become_ready(self) -> bool:
+        if self.setup_error:
+            self.health, self.health_reason = "error", f"setup failed: {self.setup_error[2]}"
+            self._event(*self.setup_error)
+            self.state = "error"
+            self.last_status = 0
+            self._status(force=True)
+            time.sleep(0.2)
+            return False
+        if self.work_inputs:
+            self.worker = threading.Thread(target=self._work_loop, name=f"{self.id}-worker", daemon=True)
+            self.worker.start()
+        self.state = "standby" if self.standby else "ok"
+        log.info("ready (setup took %.1f s, %d message(s) waiting)", time.monotonic() - self.started, self.inbox.size())
+        self._status(force=True)
+        return True
+
+    def _on_signal(self, signum, frame) -> None:
+        self.stop_requested = True
+
+    # --- data in ----------------------------------------------------------------------------
+    def _ingest(self, frames: list) -> None:
+        try:
+            topic, h, msg = m.decode(frames, self.max_bytes)
+        except m.BadMessage as e:
+            return self._drop(e.reason, str(e))
+        names = self.in_map.get(topic)
+        if not names:
+            return self._drop("unexpected_topic", topic)
+        names = [n for n in names if isinstance(msg, self.cls.inputs[n])]
+        if not names:
+            name = self.in_map[topic][0]
+            return self._drop("wrong_type", f"{topic} carries {h.type}; input '{name}' takes {self.cls.inputs[name].TAG}")
+        key = (topic, h.src, h.inc)
+        why = self.intake.accept(key, h.seq, time.monotonic())
+        if why:
+            return self._drop(why, f"{topic} seq {h.seq} from {h.src}")
+        self.counters["rx"] += 1
+        if self._old(h.turn):
+            return self._drop("old_turn", f"{topic} seq {h.seq} of turn {h.turn}")
+        nbytes = sum(len(f) if isinstance(f, bytes) else len(f.buffer) for f in frames)
+        if self.state == "standby":
+            self.intake.begin(key, h.seq, len(names))
+            self.standby_buf.append((names, key, h, msg, nbytes))
+            return
+        if self.handed and h.seq <= self.handed.get(key, 0):
+            self.counters["taken_by_predecessor"] += 1   # it arrived here later than there
+            return
+        self._enqueue(names, key, h, msg, nbytes)
+
+    def _enqueue(self, names: list, key: tuple, h: m.Header, msg: Any, nbytes: int, begun: bool = False) -> None:
+        if not begun:
+            self.intake.begin(key, h.seq, len(names))
+        for name in names:
+            for item, why in self.inbox.put(name, key, h, msg, nbytes):
+                self._drop(f"{why}_{name}" if why == "overflow" else why,
+                           f"input '{name}' is full ({self.qos[name]}); the node cannot keep up")
+                self.intake.done(item.key, item.header.seq)
+
+    # --- handling (I/O thread or worker) ------------------------------------------------------
+    def _handle(self, item: Item) -> None:
+        if self._old(item.header.turn):
+            self.on_io(self._count, "dropped_interrupted")
+        else:
+            self._call(getattr(self.node, f"on_{item.name}"), item.header, item.msg)
+        self.on_io(self.intake.done, item.key, item.header.seq)
+
+    def _call(self, fn, h: Optional[m.Header], msg: Any) -> None:
+        self.local.header, self.local.epoch = h, self.epoch
+        try:
+            fn() if msg is None else fn(msg)
+        except Exception as e:
+            self.on_io(self._handler_error, getattr(fn, "__name__", "handler"), e, traceback.format_exc(limit=6))
+        finally:
+            self.local.header = None
+
+    def _work_loop(self) -> None:
+        while not self.stop_requested:
+            item = self.inbox.take(self.work_inputs, wait_s=0.2)
+            if item is None:
+                continue
+            self.worker_busy = True
+            try:
+                self._handle(item)
+            finally:
+                self.worker_busy = False
+
+    def _on_subscription(self, raw: bytes) -> None:
+        if not raw:
+            return
+        sub, topic = raw[0] == 1, raw[1:].rstrip(b"\0").decode(errors="replace")
+        if not topic.startswith(MARKER_PREFIX):
+            return
+        who = topic[len(MARKER_PREFIX):]
+        (self.subscribers.add if sub else self.subscribers.discard)(who)
+        if sub and "/" in who:
+            self.outbox.on_marker(*who.rsplit("/", 1))
+        self._status(force=True)
+
+    def _on_status(self, status: m.NodeStatus, new: bool) -> None:
+        if new:  # a newcomer: tell it about us now rather than at the next heartbeat
+            self._status(force=True, min_gap=0.05)
+
+    # --- stopping -----------------------------------------------------------------------------
+    def _shutdown(self) -> int:
+        self.state = "stopping"
+        self._status(force=True)
+        self.inbox.close()
+        try:
+            self.node.teardown()
+        except Exception as e:
+            log.error("teardown failed: %s", e)
+        self.calls.run()   # what the worker published last still goes out
+        self.state = "stopped"
+        self.last_status = 0
+        self._status(force=True)
+        self._close()
+        return 0
+
+    def _close(self) -> None:
+        self.inbox.close()
+        self.pub.close(linger=1000)
+        self.client.close()
+        self.calls.close()
+        if self.endpoint.startswith("ipc://"):
+            try:
+                os.unlink(self.endpoint[len("ipc://"):])
+            except OSError:
+                pass

@@ -1,0 +1,88 @@
+"""What a consumer received from each stream (producer topic and incarnation): de-duplication,
+gaps, and the acknowledgements it sends back.
+
+De-duplication is by a set of seen sequence numbers over a sliding window, not a high-water
+mark: after a consumer restarts, its producer redelivers what was not acknowledged, and a live
+message sent just after the consumer connected may arrive before those older ones.
+
+An acknowledgement says "everything of this stream up to W is finished here": handled (blocking
+handlers only after they return), or dropped on purpose and counted (QoS, an older turn). W is just
+below the oldest message still queued or being handled. A stream is acknowledged only after it has
+been seen for ACK_HOLD_S, so redelivered older messages overtaken by a live one are in flight by then.
+"""
+from __future__ import annotations
+
+import collections
+from typing import Optional
+
+WINDOW = 1 << 16         # sequence numbers this far below the newest are too old to be new
+ACK_HOLD_S = 0.2
+
+
+class Stream:
+    __slots__ = ("seen", "low", "high", "count", "inflight", "first", "acked")
+
+    def __init__(self, seq: int, now: float):
+        self.seen: set[int] = set()
+        self.low = self.high = seq
+        self.count = 0
+        self.inflight: collections.Counter = collections.Counter()
+        self.first = now
+        self.acked = 0
+
+
+class Intake:
+    def __init__(self):
+        self.streams: dict[tuple, Stream] = {}
+
+    def accept(self, key: tuple, seq: int, now: float) -> Optional[str]:
+        """None if the message is new; else why not: duplicate | stale."""
+        s = self.streams.get(key)
+        if s is None:
+            s = self.streams[key] = Stream(seq, now)
+        elif seq in s.seen:
+            return "duplicate"
+        elif seq <= s.high - WINDOW:
+            return "stale"
+        s.seen.add(seq)
+        s.count += 1
+        s.high, s.low = max(s.high, seq), min(s.low, seq)
+        if len(s.seen) > 2 * WINDOW:
+            s.seen = {x for x in s.seen if x > s.high - WINDOW}
+        return None
+
+    def begin(self, key: tuple, seq: int, n: int = 1) -> None:
+        self.streams[key].inflight[seq] += n
+
+    def done(self, key: tuple, seq: int) -> None:
+        s = self.streams.get(key)
+        if s is None:
+            return
+        s.inflight[seq] -= 1
+        if s.inflight[seq] <= 0:
+            del s.inflight[seq]
+
+    def last(self, key: tuple) -> int:
+        s = self.streams.get(key)
+        return s.high if s else 0
+
+    def gaps(self) -> int:
+        """Messages never received: holes in the sequence of each stream (producer high-water mark)."""
+        return sum(s.high - s.low + 1 - s.count for s in self.streams.values())
+
+    def acks(self, now: float) -> dict[tuple[str, str], list[list]]:
+        """{(producer, inc): [[topic, W], ...]} for streams whose W moved."""
+        out: dict[tuple[str, str], list[list]] = collections.defaultdict(list)
+        for (topic, src, inc), s in self.streams.items():
+            if now - s.first < ACK_HOLD_S:
+                continue
+            w = min(s.inflight) - 1 if s.inflight else s.high
+            if w > s.acked:
+                s.acked = w
+                out[(src, inc)].append([topic, w])
+        return out
+
+    def forget(self, src: str, inc: str) -> None:
+        """A producer incarnation is gone for good."""
+        for key in [k for k in self.streams if k[1:] == (src, inc) and not self.streams[k].inflight]:
+            del self.streams[key]

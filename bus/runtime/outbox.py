@@ -1,0 +1,97 @@
+"""The producer side: sequence numbers, retention for declared consumers, and redelivery.
+
+Sequence numbers are taken here, on the I/O thread, as each message is sent, so they leave in the
+order they are numbered whichever thread published.
+
+Every output the graph declares consumers for (spec["consumers"]) keeps what it sent until each of
+those consumers has acknowledged it (bus.runtime.intake), up to `retain_bytes` per output. When a
+consumer attaches (its marker `~sub/<node>/<inc>` arrives on our XPUB) in an incarnation we have
+not seen, everything it has not acknowledged is sent again. So a consumer that starts late, or is
+killed mid-turn and respawned, loses nothing; other consumers drop the repeats by sequence number.
+What falls out of the retention bound is counted (`unprotected`) and logged: it was sent, but
+would not survive a consumer restart.
+"""
+from __future__ import annotations
+
+import collections
+import logging
+import time
+from typing import Any
+
+from bus import messages as m
+
+log = logging.getLogger("runtime")
+
+
+class Outbox:
+    def __init__(self, node: str, inc: str, pub, topics: list[str], consumers: dict[str, set[str]],
+                 retain_bytes: int, counters: collections.Counter):
+        self.node, self.inc, self.pub = node, inc, pub
+        self.seq = dict.fromkeys(topics, 0)
+        self.retain_bytes = retain_bytes
+        self.counters = counters
+        self.retained: dict[str, collections.OrderedDict] = {t: collections.OrderedDict() for t in consumers}
+        self.held = dict.fromkeys(consumers, 0)
+        self.acked = {t: dict.fromkeys(cs, 0) for t, cs in consumers.items()}
+        self.seen_incs: dict[str, set[str]] = collections.defaultdict(set)
+        self.warned = 0.0
+
+    def send(self, topic: str, msg: Any, turn: int) -> None:
+        self.seq[topic] += 1
+        seq = self.seq[topic]
+        frames = m.encode(topic, msg, self.node, self.inc, seq, turn)
+        kept = self.retained.get(topic)
+        if kept is not None:
+            nbytes = sum(len(f) if isinstance(f, bytes) else f.nbytes for f in frames)
+            kept[seq] = (frames, nbytes)
+            self.held[topic] += nbytes
+            while self.held[topic] > self.retain_bytes and len(kept) > 1:
+                old_seq, (_, old_bytes) = kept.popitem(last=False)
+                self.held[topic] -= old_bytes
+                self._unprotected(topic, old_seq)
+        self.pub.send_multipart(frames, copy=False)
+        self.counters["tx"] += 1
+
+    def _unprotected(self, topic: str, seq: int) -> None:
+        self.counters["unprotected"] += 1
+        late = sorted(c for c, w in self.acked[topic].items() if w < seq)
+        now = time.monotonic()
+        if now - self.warned >= 1.0:
+            self.warned = now
+            log.warning("%s: %s have not acknowledged seq %d and it no longer fits in retain_bytes "
+                        "(%d bytes); it will not be redelivered if they restart (%d so far)",
+                        topic, late, seq, self.retain_bytes, self.counters["unprotected"])
+
+    def on_marker(self, node: str, inc: str) -> None:
+        """A consumer incarnation attached: send it what its node has not acknowledged."""
+        if inc in self.seen_incs[node]:
+            return
+        self.seen_incs[node].add(inc)
+        for topic, acked in self.acked.items():
+            if node not in acked:
+                continue
+            n = 0
+            for seq, (frames, _) in self.retained[topic].items():
+                if seq > acked[node]:
+                    self.pub.send_multipart(frames, copy=False)
+                    n += 1
+            if n:
+                self.counters["redelivered"] += n
+                log.info("%s: sent %d unacknowledged message(s) again for %s/%s", topic, n, node, inc)
+
+    def on_ack(self, node: str, acks: list) -> None:
+        for topic, w in acks:
+            acked = self.acked.get(topic)
+            if acked is None or node not in acked or not isinstance(w, int) or w <= acked[node]:
+                continue
+            acked[node] = w
+            floor = min(acked.values())
+            kept = self.retained[topic]
+            while kept:
+                seq = next(iter(kept))
+                if seq > floor:
+                    break
+                self.held[topic] -= kept.pop(seq)[1]
+
+    def unacked(self) -> int:
+        return sum(len(k) for k in self.retained.values())
