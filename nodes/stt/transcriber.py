@@ -102,7 +102,7 @@ def collapse_repeats(text: str, min_repeats: int = 3) -> tuple[str, bool]:
         words = out
     # loops inside a word run ("네네네네네네") too
     joined = " ".join(words)
-    fixed = re.sub(r"(.{2,}?)\1{3,}", r"\1", joined)
+    fixed = re.sub(r"([가-힣]+?)\1{3,}", r"\1", joined)
     return fixed, changed or fixed != joined
 
 
@@ -125,6 +125,10 @@ def guard(result: Result, pcm: np.ndarray, min_dbfs: float = -50.0, low_logprob:
             if not (s.no_speech_prob > 0.6 and s.avg_logprob < -0.7) and s.compression_ratio <= 2.4]
     text = " ".join(s.text.strip() for s in kept).strip()
     text, looped = collapse_repeats(text)
+    if kept:
+        weights = [max(s.end - s.start, 0.01) for s in kept]
+        result.avg_logprob = sum(s.avg_logprob * w for s, w in zip(kept, weights)) / sum(weights)
+        result.no_speech_prob = max(s.no_speech_prob for s in kept)
     why = ""
     if rms_dbfs(pcm) < min_dbfs:
         why = "too quiet"
@@ -140,11 +144,6 @@ def guard(result: Result, pcm: np.ndarray, min_dbfs: float = -50.0, low_logprob:
         result.confidence = 0.0
         return result
     result.text, result.segments = text, kept
-    if kept:
-        weights = [max(s.end - s.start, 0.01) for s in kept]
-        total = sum(weights)
-        result.avg_logprob = sum(s.avg_logprob * w for s, w in zip(kept, weights)) / total
-        result.no_speech_prob = max(s.no_speech_prob for s in kept)
     result.confidence = math.exp(min(result.avg_logprob, 0.0))
     result.low_confidence = looped or result.avg_logprob < low_logprob or result.no_speech_prob > high_no_speech
     return result

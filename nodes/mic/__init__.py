@@ -1,0 +1,1 @@
+"""mic node package (issue: hearing)."""

@@ -1,0 +1,1 @@
+"""stt node package (issue: hearing)."""
