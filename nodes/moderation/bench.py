@@ -7,7 +7,7 @@
 Prints, for the `main` split: label-level precision/recall for abuse and crisis, per-category
 figures, the false-positive rate on hard negatives, latency (mean and p99 per utterance, CPU),
 and every case the engine gets wrong; then the same for each other split, and the targets checked
-on the splits never trained on (blind4 and blind20 to blind23, files of their own in tests/data/moderation,
+on the splits never trained on (blind4 and blind20 to blind23, files of their own in data/moderation/splits,
 loaded when present), which estimate behaviour on unseen speech. The blind, blind2, blind3 and
 blind5..blind19 splits were each scored once before being used as development or training data, so their
 figures are no longer estimates. The `heldback` split (known failures) is listed separately.
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .engine import ABUSE_CATEGORIES, CRISIS_CATEGORIES, Moderator
 
-DEFAULT_TESTSET = Path(__file__).resolve().parents[2] / "tests" / "data" / "moderation" / "testset.tsv"
+DEFAULT_TESTSET = Path(__file__).resolve().parents[2] / "data" / "moderation" / "splits" / "testset.tsv"
 # A separate file so that it can be written independently of the engine; loaded when present.
 DEFAULT_BLIND3 = DEFAULT_TESTSET.with_name("blind3.tsv")
 DEFAULT_BLIND4 = DEFAULT_TESTSET.with_name("blind4.tsv")
@@ -39,7 +39,7 @@ PII_KINDS = ("rrn", "mobile", "landline", "card", "account", "email")
 # final settings were frozen). heldback: known failures.
 BLIND_SPLITS = ("blind", "blind2", "blind3", "blind4", *(f"blind{n}" for n in range(5, 24)))
 INDEPENDENT_SPLITS = ("blind4", "blind20", "blind21", "blind22", "blind23")
-# Splits kept in files of their own (tests/data/moderation/<split>.tsv), read when present.
+# Splits kept in files of their own (data/moderation/splits/<split>.tsv), read when present.
 FILE_SPLITS = ("blind3", "blind4", *(f"blind{n}" for n in range(5, 24)))
 BLIND_TITLES = {"blind": "blind split (development data since the 2026-11 rework)",
                 "blind2": "blind2 split (development data since the 2026-11-25 fixes)",

@@ -17,8 +17,8 @@ only numpy is needed. It is built from the labelled corpora by
     python -m nodes.moderation.classifier build              # train on every training row, write the model
     python -m nodes.moderation.classifier holdout blind16 …  # train without those splits, score the engine on them
 
-Training needs scikit-learn (requirements-test.txt). Training rows: config/moderation/corpus/*.tsv,
-the development splits of tests/data/moderation (TRAIN_SPLITS) and everyday kiosk questions; never
+Training needs scikit-learn (requirements-test.txt). Training rows: data/moderation/corpus/*.tsv,
+the development splits of data/moderation/splits (TRAIN_SPLITS) and everyday kiosk questions; never
 the splits that measure it (MEASURE_SPLITS).
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ from .engine import ABUSE_CATEGORIES, CRISIS_CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = ROOT / "config" / "moderation" / "crisis_model.npz"
-CORPUS_DIR = ROOT / "config" / "moderation" / "corpus"
+CORPUS_DIR = ROOT / "data" / "moderation" / "corpus"
 CLASSES = ("allow", *ABUSE_CATEGORIES, *CRISIS_CATEGORIES)
 TRAIN_SPLITS = ("main", "blind", "blind2", "blind3", "heldback", *(f"blind{n}" for n in range(5, 20)))
 # Splits that measure the model: never trained on, and no training row may repeat one of their texts.
@@ -169,8 +169,9 @@ _KB_CRISIS_TOPICS = {"depression_counseling", "elder_abuse_report", "emergency_s
 
 
 def everyday_cases() -> list:
-    """Ordinary kiosk questions as allow rows: the knowledge base's questions and the dialogue's
-    test questions, leaving out topics where a question can be a crisis."""
+    """Ordinary kiosk questions as allow rows: the knowledge base's questions, leaving out topics
+    where a question can be a crisis. (The dialogue's own test questions joined the training rows
+    as a snapshot, data/moderation/corpus/everyday_dialogue.tsv: training reads no test data.)"""
     import yaml
 
     from .bench import Case
@@ -179,12 +180,15 @@ def everyday_cases() -> list:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if isinstance(data, dict) and data.get("id") not in _KB_CRISIS_TOPICS:
             texts += [str(q) for q in data.get("questions") or []]
-    for path in sorted((ROOT / "tests" / "data" / "dialogue").glob("*.tsv")):
-        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-            text, _, topic = line.partition("\t")
-            if text and not text.startswith("#") and topic not in _KB_CRISIS_TOPICS:
-                texts.append(text)
     return [Case("everyday", "allow", set(), set(), False, t, 0) for t in dict.fromkeys(texts)]
+
+
+def natural_cases() -> list:
+    """The natural-train split of the benign Debian corpus (corpus.py): formal text nobody wrote
+    for us, on which the model used to raise false alarms."""
+    from .bench import Case
+    from .corpus import train_texts
+    return [Case("natural-train", "allow", set(), set(), False, t, 0) for t in train_texts()]
 
 
 def training_cases(corpus_dir: Path = CORPUS_DIR, extra: tuple[Path, ...] = ()) -> list:
@@ -203,7 +207,7 @@ def training_cases(corpus_dir: Path = CORPUS_DIR, extra: tuple[Path, ...] = ()) 
         path = DEFAULT_TESTSET.with_name(f"{split}.tsv")
         if path.is_file():
             held_out |= {_squash(c.text) for c in load_testset(path)}
-    return [c for c in cases + everyday_cases() if _squash(c.text) not in held_out]
+    return [c for c in cases + everyday_cases() + natural_cases() if _squash(c.text) not in held_out]
 
 
 def _squash(text: str) -> str:

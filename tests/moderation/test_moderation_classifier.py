@@ -103,7 +103,7 @@ def test_measuring_splits_are_never_trained_on():
     assert not {c.split for c in cases} & set(C.MEASURE_SPLITS)
     trained = {C._squash(c.text) for c in cases}
     for split in C.MEASURE_SPLITS:
-        path = C.ROOT / "tests" / "data" / "moderation" / f"{split}.tsv"
+        path = C.ROOT / "data" / "moderation" / "splits" / f"{split}.tsv"
         if path.is_file():
             assert not trained & {C._squash(c.text) for c in load_testset(path)}, split
 
@@ -115,9 +115,19 @@ def test_training_rows_cover_every_class():
 
 def test_everyday_rows_leave_out_topics_that_can_be_crises():
     texts = {c.text for c in C.everyday_cases()}
-    assert len(texts) > 500
+    assert len(texts) > 200
     assert "검찰이라면서 돈 보내라고 해요" not in texts      # voice_phishing topic
     assert all(c.label == "allow" for c in C.everyday_cases())
+    snapshot = load_testset(C.CORPUS_DIR / "everyday_dialogue.tsv", any_split=True)
+    assert len(snapshot) > 500 and all(c.label == "allow" for c in snapshot)
+
+
+def test_training_reads_no_test_data_and_includes_natural_negatives():
+    import inspect
+    assert '"tests"' not in inspect.getsource(C)         # no path into tests/
+    cases = C.training_cases()
+    natural = [c for c in cases if c.split == "natural-train"]
+    assert len(natural) > 10000 and all(c.label == "allow" for c in natural)
 
 
 @pytest.mark.parametrize("text,category", [
