@@ -3,6 +3,11 @@
 Each phase runs a fresh sender and receiver process pair, first with raw pyzmq PUB/SUB over ipc
 (baseline), then as two real node processes on the bus (runtime, discovery, encoding, checks).
 One-way latency uses time.perf_counter(), which is CLOCK_MONOTONIC and so shared by processes.
+Every phase counts what was sent and what arrived (`lost`), never silently.
+
+The `video` phase (bus only) sends 720x1280 RGB frames at 25 fps to a consumer that takes 60 ms
+a frame, on an input with keep-latest QoS (depth 1): it reports each frame's age when handled, the
+frames dropped as stale (by design, counted) and the consumer's memory growth.
 """
 from __future__ import annotations
 
@@ -24,6 +29,8 @@ from bus.node import Node
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FRAME_SHAPE = (480, 640, 3)
+VIDEO_SHAPE = (1280, 720, 3)   # a portrait 720x1280 screen
+VIDEO = ("video", "video", -2, 250, 0.04)   # 10 s at 25 fps
 PHASES = [  # name, mode, payload bytes, count, interval s
     ("lat_64B", "latency", 64, 3000, 0.001),
     ("lat_4KB", "latency", 4096, 3000, 0.001),
@@ -47,7 +54,8 @@ class BenchSource(Node):
 
     def setup(self):
         self.n = 0
-        self.image = np.random.randint(0, 255, FRAME_SHAPE, dtype=np.uint8)
+        shape = VIDEO_SHAPE if self.params.size == -2 else FRAME_SHAPE
+        self.image = np.random.randint(0, 255, shape, dtype=np.uint8)
         self.data = bytes(max(0, self.params.size - 24))
         self.started = False
         self.every(self.params.delay_s, self.begin)
@@ -56,14 +64,14 @@ class BenchSource(Node):
         if self.started:
             return
         self.started = True
-        if self.params.mode == "latency":
+        if self.params.mode in ("latency", "video"):
             self.every(self.params.interval_s, self.send_one)
         else:
             self.every(0.0005, self.burst)
 
     def _blob(self):
         self.n += 1
-        if self.params.size < 0:
+        if self.params.size < 0:   # -1: a 640x480 frame, -2: a 720x1280 video frame
             return BenchBlob(self.n, time.perf_counter(), image=self.image)
         return BenchBlob(self.n, time.perf_counter(), data=self.data)
 
@@ -103,9 +111,44 @@ class BenchSink(Node):
             self.lat = []
 
 
-def _write(path: str, lat: list, first: float, last: float) -> None:
+class BenchVideoSink(Node):
+    """A display that takes `work_s` a frame; only the newest frame is worth showing."""
+    inputs = {"blob": BenchBlob}
+    blocking = frozenset({"blob"})
+
+    @dataclass
+    class Params:
+        count: int = 250
+        work_s: float = 0.06
+        out: str = ""
+
+    def setup(self):
+        self.lat, self.first, self.last, self.rss = [], 0.0, 0.0, []
+        self.every(0.2, self.check)
+
+    def on_blob(self, msg: BenchBlob):
+        now = time.perf_counter()
+        if not self.lat:
+            self.first = now
+        self.last = now
+        self.lat.append(now - msg.t)
+        self.rss.append(_rss_mb())
+        time.sleep(self.params.work_s)
+
+    def check(self):   # the source stops after `count` frames: write once the stream is over
+        if self.lat and time.perf_counter() - self.last > 2.0:
+            _write(self.params.out, self.lat, self.first, self.last, rss=self.rss)
+            self.lat = []
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _write(path: str, lat: list, first: float, last: float, **extra) -> None:
     with open(path + ".tmp", "w") as f:
-        json.dump({"lat": lat, "first": first, "last": last}, f)
+        json.dump({"lat": lat, "first": first, "last": last, **extra}, f)
     os.replace(path + ".tmp", path)
 
 
@@ -194,6 +237,8 @@ def run_bus(tmp: str, port: int, name: str, mode: str, size: int, count: int, in
     base = {"bus": str(addr), "transport": "ipc", "hwm": 1000, "parent_pid": os.getpid()}
     sink = dict(base, id="sink", cls="bus.bench:BenchSink", inc="s" + name, inputs={"blob": "source/blob"},
                 params={"count": count, "out": out})
+    if mode == "video":   # keep-latest QoS on the display's input, as a launch file would set it
+        sink.update(cls="bus.bench:BenchVideoSink", qos={"blob": {"depth": 1, "keep": "latest", "max_bytes": 64 << 20}})
     source = dict(base, id="source", cls="bus.bench:BenchSource", inc="p" + name, consumers={"blob": ["sink"]},
                   params={"mode": mode, "size": size, "count": count, "interval_s": interval})
     procs = [_py("-m", "bus.runtime", json.dumps(sink)), _py("-m", "bus.runtime", json.dumps(source))]
@@ -206,12 +251,21 @@ def run_bus(tmp: str, port: int, name: str, mode: str, size: int, count: int, in
 
 def summarise(r: dict, mode: str, count: int) -> dict:
     lat = np.array(r["lat"]) * 1e6
+    counts = {"received": len(r["lat"]), "sent": count, "lost": count - len(r["lat"])}
     if mode == "latency":
         lat = lat[len(lat) // 10:]  # drop warm-up
         return {"p50_us": round(float(np.percentile(lat, 50)), 1), "p99_us": round(float(np.percentile(lat, 99)), 1),
-                "received": len(r["lat"]), "sent": count}
+                **counts}
+    if mode == "video":   # frames not handled were replaced by newer ones (keep latest): dropped, not lost
+        rss = r.get("rss") or [0.0]
+        warm = rss[min(len(rss) - 1, 25):]   # after the first second
+        return {"latency_ms": {"p50": round(float(np.percentile(lat, 50)) / 1e3, 1),
+                               "p95": round(float(np.percentile(lat, 95)) / 1e3, 1),
+                               "max": round(float(lat.max()) / 1e3, 1)},
+                "rss_growth_mb": round(warm[-1] - warm[0], 1), "rss_mb": round(rss[-1], 1),
+                "sent": count, "handled": len(r["lat"]), "dropped_stale": count - len(r["lat"])}
     span = max(r["last"] - r["first"], 1e-9)
-    return {"per_s": round((len(r["lat"]) - 1) / span, 1), "received": len(r["lat"]), "sent": count}
+    return {"per_s": round((len(r["lat"]) - 1) / span, 1), **counts}
 
 
 def main(argv: list[str]) -> int:
@@ -219,10 +273,13 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--port", type=int, default=7680, help="broker port for the bus runs")
     ap.add_argument("--quick", action="store_true", help="fewer messages (smoke test)")
+    ap.add_argument("--only", choices=[p[0] for p in PHASES] + ["video"], help="run one phase")
     args = ap.parse_args(argv)
     results = {"baseline": {}, "bus": {}}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         for i, (name, mode, size, count, interval) in enumerate(PHASES):
+            if args.only and args.only != name:
+                continue
             if args.quick:
                 count = max(100, count // 20)
             results["baseline"][name] = summarise(run_raw(tmp, name, mode, size, count, interval), mode, count)
@@ -230,6 +287,16 @@ def main(argv: list[str]) -> int:
                                              mode, count)
             if not args.json:
                 print(f"  {name}: baseline {results['baseline'][name]}  bus {results['bus'][name]}", file=sys.stderr)
+        if not args.only or args.only == "video":
+            name, mode, size, count, interval = VIDEO
+            count = 100 if args.quick else count
+            results["video"] = summarise(run_bus(tmp, args.port + 2 * len(PHASES), name, mode, size, count, interval),
+                                         mode, count)
+            if not args.json:
+                print(f"  video: {results['video']}", file=sys.stderr)
+    if args.only:
+        print(json.dumps(results))
+        return 0
     b, s = results["baseline"], results["bus"]
     results["ratios"] = {
         "p50_64B": round(s["lat_64B"]["p50_us"] / b["lat_64B"]["p50_us"], 2),
@@ -244,6 +311,9 @@ def main(argv: list[str]) -> int:
         "frames_at_least_300_per_s": s["frames"]["per_s"] >= 300,
         "beats_rclpy_404us_p50": s["lat_64B"]["p50_us"] < 404,
         "beats_dora_python_316us_p50": s["lat_64B"]["p50_us"] < 316,
+        "video_age_p95_at_most_80ms": results["video"]["latency_ms"]["p95"] <= 80,
+        "video_no_memory_growth": results["video"]["rss_growth_mb"] <= 20,
+        "nothing_lost": all(r["lost"] == 0 for r in s.values()),
     }
     if args.json:
         print(json.dumps(results))
@@ -257,6 +327,12 @@ def main(argv: list[str]) -> int:
             fmt = lambda r: f"{r['per_s']:.0f} /s ({r['received']}/{r['sent']})"
             ratio = s[name]["per_s"] / b[name]["per_s"]
         print(f"{name:<16}{fmt(b[name]):>26}{fmt(s[name]):>26}{ratio:>8.2f}")
+    for side, r in (("bus", s), ("baseline", b)):
+        print(f"lost ({side}): " + ", ".join(f"{n} {r[n]['lost']}" for n in r))
+    v = results["video"]
+    print(f"video 720x1280 at 25 fps, 60 ms a frame, keep latest: age when handled p50 {v['latency_ms']['p50']} / "
+          f"p95 {v['latency_ms']['p95']} ms; handled {v['handled']}/{v['sent']} ({v['dropped_stale']} replaced by "
+          f"newer frames); consumer memory growth {v['rss_growth_mb']} MB")
     for k, v in results["targets"].items():
         print(f"  {'MET ' if v else 'MISS'} {k}")
     return 0

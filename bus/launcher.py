@@ -29,6 +29,7 @@ from bus.transport import EVENT, Client
 
 log = logging.getLogger("launch")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SETUP_GRACE_S = 120.0   # a node still in setup may be silent this long before it counts as hung
 
 
 @dataclass
@@ -86,6 +87,9 @@ class Launcher:
                 if p.state != "running" or p.popen is None:
                     continue
                 hang = p.spec.restart.hang_timeout_s
+                st = self.status.get(node_id)
+                if st is not None and st.inc == p.inc and st.state == "starting":
+                    hang = hang and max(hang, SETUP_GRACE_S)   # loading models on a busy machine is not a hang
                 if p.popen.poll() is None and hang and now - max(p.last_seen, p.started) > max(hang, 1.0) \
                         and p.last_seen:   # heard from once, then silent: its receive loop is stuck
                     log.error("%s sent no heartbeat for %.0f s: killing it (pid %d)", node_id, hang, p.popen.pid)
