@@ -8,7 +8,8 @@ in:  frame (VideoFrame)        avatar frames from the lip-sync face (keep latest
      heard (Moderated)         what it heard, already masked
      partial (Transcript)      partial hypotheses while the senior speaks; masked here
      vad (VoiceActivity)       the senior started / stopped speaking
-     alert (StaffAlert)        crisis screen, or "staff is coming"
+     alert (StaffAlert)        crisis screen (from moderation)
+     request (StaffAlert)      "staff is coming" (from the dialogue), or a crisis too
      staff (StaffAction)       staff cleared the crisis
      mic (AudioChunk)          the senior's voice, for the recording only
 out: touch (Touch)             button presses; each begins a new turn
@@ -30,7 +31,7 @@ from bus.privacy import mask
 class DisplayNode(Node):
     inputs = {"frame": VideoFrame, "playback": Playback, "speech": SpeechChunk, "reply": Reply,
               "heard": Moderated, "partial": Transcript, "vad": VoiceActivity, "alert": StaffAlert,
-              "staff": StaffAction, "mic": AudioChunk}
+              "request": StaffAlert, "staff": StaffAction, "mic": AudioChunk}
     outputs = {"touch": Touch}
     optional = frozenset(inputs) - {"reply"}
     qos = {"frame": QoS(depth=2, keep="latest"), "playback": QoS(depth=2, keep="latest"),
@@ -150,6 +151,9 @@ class DisplayNode(Node):
         else:
             self.view.banner = "직원을 불렀어요. 잠시만 기다려 주세요."
         self._note("alert", reason=msg.reason, category=msg.category, hotline=msg.hotline)
+
+    def on_request(self, msg: StaffAlert):
+        self.on_alert(msg)
 
     def on_staff(self, msg: StaffAction):
         if msg.action == "clear":

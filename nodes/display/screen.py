@@ -143,6 +143,8 @@ class Screen:
             return
         self.draw_state(v)
         self.draw_avatar(v)
+        if v.url:
+            self.draw_qr_card(v.url)
         self.draw_subtitles(v)
         self.draw_buttons(v)
         if v.banner:
@@ -198,12 +200,8 @@ class Screen:
         panel = self.rect(0, top, 720, SUBS_H)
         pg.draw.rect(self.surface, PANEL, panel)
         y = top + 16
-        qr_w = 0
-        if v.url:
-            qr_w = 176
-            self.draw_qr(v.url, 720 - qr_w - 16, top + 20, qr_w)
         if v.heard:
-            band = self.rect(0, top, 720 - qr_w - (24 if qr_w else 0), 84)
+            band = self.rect(0, top, 720, 84)
             pg.draw.rect(self.surface, HEARD_BG, band)
             label = "들은 말(입력)" if v.injected else "들은 말"
             f = self.font(48)
@@ -219,10 +217,10 @@ class Screen:
             y = top + 100
         size = 60 if v.big_text else 52
         f = self.font(size)
-        width = self.px(720 - 40 - (qr_w + 16 if qr_w else 0))
+        width = self.px(720 - 40)
         said = v.said or (v.detail if v.state == "listening" else "")
         upto = len(said) if v.said_upto < 0 or not v.said else v.said_upto
-        line_h = int(f.get_linesize() * 1.08)
+        line_h = int(f.get_linesize() * 1.02)
         max_lines = max(1, (self.px(top + SUBS_H - 8) - self.px(y)) // line_h)
         lines = self.wrap(said, f, width)
         shown_lines = [ln for ln in lines if ln[0] < upto] or lines[:1]
@@ -231,9 +229,20 @@ class Screen:
             visible = line[:max(0, upto - start)]
             if visible:
                 self.surface.blit(f.render(visible, True, INK), (self.px(20), self.px(y) + i * line_h))
-        if v.url:
-            self.text("휴대폰으로", 28, INK_SOFT, center=(self.px(720 - 16 - qr_w / 2), self.px(top + 28 + qr_w + 16)))
-            self.text("자세히 보기", 28, INK_SOFT, center=(self.px(720 - 16 - qr_w / 2), self.px(top + 28 + qr_w + 50)))
+        if not said and not v.heard:
+            self.text("무엇을 도와드릴까요?", 52, INK, center=(self.px(360), self.px(top + 110)))
+            self.text("편하게 말씀해 주세요.", 52, INK_SOFT, center=(self.px(360), self.px(top + 190)))
+
+    def draw_qr_card(self, url: str) -> None:
+        """The QR code to the official page, on a white card in the avatar's lower right."""
+        w, h = 196, 262
+        x, y = 720 - w - 14, STATE_H + AVATAR_H - h - 14
+        card = self.rect(x, y, w, h)
+        self.pg.draw.rect(self.surface, WHITE, card, border_radius=self.px(18))
+        self.pg.draw.rect(self.surface, NAVY, card, width=self.px(3), border_radius=self.px(18))
+        self.draw_qr(url, x + 13, y + 12, w - 26)
+        self.text("휴대폰으로", 30, INK, center=(self.px(x + w / 2), self.px(y + h - 60)))
+        self.text("자세히 보기", 30, INK, center=(self.px(x + w / 2), self.px(y + h - 26)))
 
     def draw_qr(self, url: str, x: int, y: int, size: int) -> None:
         pg = self.pg
