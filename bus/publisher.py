@@ -5,22 +5,22 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from typing import Any
-
-import zmq
+from typing import Any, Optional
 
 from bus import messages as m
+from bus.sockets import Curve
 from bus.transport import HEARTBEAT_S, MARKER_PREFIX, STATUS, BusAddress, Client, hostname
 
 
 class Publisher:
-    def __init__(self, addr: BusAddress, topics: dict[str, str], name: str = ""):
+    """Single-threaded: use it from the thread that made it."""
+
+    def __init__(self, addr: BusAddress, topics: dict[str, str], name: str = "", curve: Optional[Curve] = None):
         self.name = name or f"_pub/{os.getpid()}"
-        self.client = Client(addr, self.name)
+        self.client = Client(addr, self.name, curve=curve)
         self.client.handshake(timeout_s=3.0)
         self.topics = topics
-        self.pub = self.client.ctx.socket(zmq.XPUB)
-        self.pub.setsockopt(zmq.SNDHWM, 100_000)
+        self.pub = self.client.sockets.data_pub(100_000)
         os.makedirs(addr.rundir, exist_ok=True)
         self.endpoint = f"ipc://{addr.rundir}/{self.name.replace('/', '.')}-{self.client.inc}.sock"
         self.pub.bind(self.endpoint)

@@ -1,0 +1,87 @@
+"""Nodes for the live bus tests (imported by node processes as tests.bus.helper_nodes:Class)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from bus.messages import Text, Tick
+from bus.node import Node, QoS
+
+
+class SlowStart(Node):
+    """Records each tick to a file; its setup takes `setup_s` (a model that loads slowly)."""
+    inputs = {"tick": Tick}
+
+    @dataclass
+    class Params:
+        setup_s: float = 10.0
+        record: str = ""
+
+    def setup(self):
+        time.sleep(self.params.setup_s)
+        self.out = open(self.params.record, "a", buffering=1)
+
+    def on_tick(self, msg: Tick):
+        self.out.write(f"{msg.n} {self.header.inc}\n")
+
+
+class SlowWorker(Node):
+    """Blocking work per tick; a tick is recorded only once its work is done."""
+    inputs = {"tick": Tick}
+    blocking = frozenset({"tick"})
+
+    @dataclass
+    class Params:
+        work_s: float = 0.05
+        record: str = ""
+
+    def setup(self):
+        self.out = open(self.params.record, "a", buffering=1)
+
+    def on_tick(self, msg: Tick):
+        time.sleep(self.params.work_s)
+        self.out.write(f"{msg.n}\n")
+
+
+class Faulty(Node):
+    """Its blocking handler fails on every odd tick; it can also interrupt from the worker."""
+    inputs = {"text": Text}
+    outputs = {"text": Text}
+    blocking = frozenset({"text"})
+
+    @dataclass
+    class Params:
+        pass
+
+    def on_text(self, msg: Text):
+        if msg.text == "fail":
+            raise RuntimeError("일부러 낸 오류")
+        if msg.text == "interrupt":
+            self.interrupt("barge_in")
+            self.publish("text", Text("after interrupt"))   # of the old turn: dropped on the way out
+            return
+        if msg.text == "wait":
+            t0 = time.monotonic()
+            while not self.cancelled() and time.monotonic() - t0 < 5:
+                time.sleep(0.001)
+            self.publish("text", Text(f"cancelled after {1000 * (time.monotonic() - t0):.0f} ms"), turn=0)
+            return
+        self.publish("text", Text(f"done: {msg.text}"))
+
+
+class LatestFrame(Node):
+    """A slow consumer of frames that only wants the newest (keep latest)."""
+    inputs = {"tick": Tick}
+    qos = {"tick": QoS(depth=1, keep="latest")}
+
+    @dataclass
+    class Params:
+        work_s: float = 0.06
+        record: str = ""
+
+    def setup(self):
+        self.out = open(self.params.record, "a", buffering=1)
+
+    def on_tick(self, msg: Tick):
+        self.out.write(f"{msg.n} {1000 * (time.monotonic() - self.header.mono):.1f}\n")
+        time.sleep(self.params.work_s)
