@@ -35,7 +35,7 @@ class Recorder:
         self.video = self.container.add_stream(codec, rate=int(round(fps)))
         self.video.width, self.video.height, self.video.pix_fmt = width, height, "yuv420p"
         if codec == "libx264":
-            self.video.options = {"preset": "veryfast", "crf": "23", "tune": "animation"}
+            self.video.options = {"preset": "ultrafast", "crf": "25", "tune": "animation"}
         self.audio = self.container.add_stream("aac", rate=rate)
         self.audio.layout = "mono"
         self.mix = np.zeros(rate * 60, np.float32)

@@ -314,7 +314,8 @@ class Screen:
 
     def pixels(self) -> np.ndarray:
         """The screen as RGB, height x width x 3 (a copy)."""
-        return np.ascontiguousarray(self.pg.surfarray.array3d(self.surface).transpose(1, 0, 2))
+        raw = self.pg.image.tobytes(self.surface, "RGB")
+        return np.frombuffer(raw, np.uint8).reshape(self.h, self.w, 3)
 
     def close(self) -> None:
         self.pg.display.quit()
