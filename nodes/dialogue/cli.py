@@ -18,7 +18,35 @@ COMMANDS = {
     "chat": ("dialogue: a typed conversation, in-process", "chat_main"),
     "kb": ("knowledge base: import, report, check", "kb_main"),
     "bench dialogue": ("dialogue benchmark: retrieval accuracy, rejection, latency", "bench_main"),
+    "staff clear": ("staff took over: end the crisis state of a session (all when no --session)", "staff_clear_main"),
 }
+STAFF_TOPIC_DEFAULT = "ext/staff"
+
+
+def staff_clear_main(argv: list[str]) -> int:
+    """Publish StaffAction(clear): the dialogue ends the crisis state and the idle timer runs again."""
+    from bus.messages import StaffAction
+    from bus.publisher import Publisher
+    from bus.transport import BusAddress
+
+    ap = argparse.ArgumentParser(prog="run.py staff clear", description=staff_clear_main.__doc__)
+    ap.add_argument("--session", default="", help="the session to clear (default: every session in crisis)")
+    ap.add_argument("--topic", default=STAFF_TOPIC_DEFAULT, help="where the dialogue's staff input is wired")
+    ap.add_argument("--by", default="cli", help="who cleared it (shown in the log)")
+    ap.add_argument("--bus", default="127.0.0.1:7600")
+    args = ap.parse_args(argv)
+    try:
+        with Publisher(BusAddress.parse(args.bus), {args.topic: StaffAction.TAG}) as pub:
+            if not pub.wait_for_consumers(timeout_s=3.0):
+                print(f"error: no running node reads {args.topic}. Fix: wire the dialogue node's input "
+                      f"'staff: {args.topic}' in the launch file, or pass --topic", file=sys.stderr)
+                return 1
+            pub.send(args.topic, StaffAction("clear", session=args.session, by=args.by))
+    except ConnectionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"cleared {args.session or 'every session in crisis'}")
+    return 0
 
 
 def bench_main(argv: list[str]) -> int:

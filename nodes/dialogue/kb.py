@@ -2,7 +2,7 @@
 
 A topic file has the keys id, title, as_of, source, phone, questions, answer,
 detail, apply, and optionally keywords and facets (eligibility, amount,
-documents). Files whose name starts with "_" are not topics; "_synonyms.yaml"
+documents, when, proxy). Files whose name starts with "_" are not topics; "_synonyms.yaml"
 holds an optional colloquial-phrase map used by retrieval.
 
 Every error names the file and the key and says how to fix it.
@@ -22,7 +22,7 @@ STAFF_TOPIC = "staff_call"
 
 REQUIRED_KEYS = ("id", "title", "as_of", "source", "phone", "questions", "answer", "detail", "apply")
 OPTIONAL_KEYS = ("keywords", "facets")
-FACET_KEYS = ("eligibility", "amount", "documents")
+FACET_KEYS = ("eligibility", "amount", "documents", "when", "proxy")
 MAX_SPOKEN_SENTENCES = 3
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _SENTENCE_END = re.compile(r"[.!?。？！](?=\s|$)")

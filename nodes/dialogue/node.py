@@ -2,23 +2,28 @@
 
 in:  moderated (Moderated)     masked text + verdict (never unmasked text)
      presence (Presence)       optional: someone arrived (greet) or left
+     staff (StaffAction)       optional: staff took over (clear ends the crisis state)
+     touch (Touch)             optional: a button on the screen (repeat, slower, staff, home, ask)
 out: reply (Reply)             spoken text + on-screen detail, for TTS and the display
-     alert (StaffAlert)        the senior asked for a person
+     alert (StaffAlert)        the senior asked for a person, or seems lost
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 
-from bus.messages import Moderated, Presence, Reply, StaffAlert
+from bus.messages import Moderated, Presence, Reply, StaffAction, StaffAlert, Touch, new_id
 from bus.node import Node
+
+_TOUCH_TEXT = {"repeat": "다시 말해 주세요", "slower": "천천히 말해 주세요", "staff": "직원 불러 주세요"}
 
 
 class DialogueNode(Node):
-    inputs = {"moderated": Moderated, "presence": Presence}
+    inputs = {"moderated": Moderated, "presence": Presence, "staff": StaffAction, "touch": Touch}
     outputs = {"reply": Reply, "alert": StaffAlert}
-    optional = frozenset({"presence"})
-    blocking = frozenset({"moderated", "presence"})   # the generative backend may take seconds
+    optional = frozenset({"presence", "staff", "touch"})
+    blocking = frozenset({"moderated", "presence", "touch"})   # the generative backend may take seconds
+    live_params = frozenset({"idle_timeout_s", "stt_min_confidence", "slow_rate"})
 
     @dataclass
     class Params:
@@ -33,11 +38,19 @@ class DialogueNode(Node):
         session: str = "kiosk"             # session id when the message carries none
 
     @classmethod
-    def check(cls, params) -> list[str]:
+    def check(cls, params, deep: bool = False) -> list[str]:
+        """The KB directory must exist; with deep (launch --check, a restart with new params) it is
+        loaded and validated, so an empty or broken KB is refused with its reason."""
         import os
         if params.kb and not os.path.isdir(params.kb):
             return [f"kb '{params.kb}' is not a directory; make one with `run.py kb import FAQ.csv --out DIR`, "
                     f"or leave it empty for config/kb"]
+        if deep:
+            from nodes.dialogue.kb import KbError, load_kb
+            try:
+                load_kb(params.kb or None)
+            except KbError as exc:
+                return [f"kb: {exc}"]
         return []
 
     def setup(self):
@@ -49,6 +62,10 @@ class DialogueNode(Node):
                                  generative_model=p.generative_model)
         self.every(1.0, self.check_idle)
 
+    def on_param(self, key, value):
+        if key in self.live_params:
+            setattr(self.dialogue.params, key, float(value))
+
     def on_moderated(self, msg: Moderated):
         from nodes.dialogue.policy import Turn
         from nodes.moderation.engine import Verdict
@@ -56,17 +73,40 @@ class DialogueNode(Node):
                           masked_text=msg.text, spans=[], pii=list(msg.pii), alert=msg.label == "crisis",
                           score=msg.score)
         session = msg.session or self.params.session
-        r = self.dialogue.respond(session, Turn(msg.text, verdict, msg.stt_confidence, time.monotonic()))
-        self.say(session, r)
-        if r.kind == "escalate":
-            self.publish("alert", StaffAlert(reason="staff_call", text=msg.text, session=session))
+        confidence = min(msg.stt_confidence, 0.0 if msg.low_confidence else 1.0)
+        self.turn(session, Turn(msg.text, verdict, confidence, time.monotonic()), msg.text)
+
+    def on_touch(self, msg: Touch):
+        from nodes.dialogue.policy import Turn
+        session = msg.session or self.params.session
+        if msg.action == "home":
+            self.dialogue.reset(session)
+            self.say(session, self.dialogue.arrive(session, time.monotonic()))
+        elif msg.action in _TOUCH_TEXT or (msg.action == "ask" and msg.text):
+            text = msg.text if msg.action == "ask" else _TOUCH_TEXT[msg.action]
+            self.turn(session, Turn(text, None, 1.0, time.monotonic()), text)
+        # bigger_text is the display's own business
+
+    def on_staff(self, msg: StaffAction):
+        if msg.action == "clear":
+            for session, r in self.dialogue.staff_clear(msg.session or None):
+                self.say(session, r)
+            self.log.info("staff cleared %s", msg.session or "every session")
 
     def on_presence(self, msg: Presence):
         session = msg.session or self.params.session
         if msg.present:
-            self.say(session, self.dialogue.arrive(session, time.monotonic()))
-        else:
+            if not self.dialogue.in_crisis(session):
+                self.say(session, self.dialogue.arrive(session, time.monotonic()))
+        elif not self.dialogue.in_crisis(session):   # the crisis state ends only when staff clear it
             self.dialogue.reset(session)
+
+    def turn(self, session: str, turn, masked_text: str) -> None:
+        r = self.dialogue.respond(session, turn)
+        self.say(session, r)
+        if r.alert:
+            self.publish("alert", StaffAlert(reason=r.alert, category=r.category, hotline=r.hotline,
+                                             text=masked_text, session=session))
 
     def check_idle(self):
         for session, r in self.dialogue.tick(time.monotonic()):
@@ -75,5 +115,5 @@ class DialogueNode(Node):
     def say(self, session: str, r) -> None:
         self.publish("reply", Reply(kind=r.kind, text=r.text, topic=r.topic, title=r.title, detail=r.detail,
                                     sources=list(r.sources), suggestions=list(r.suggestions), hotline=r.hotline,
-                                    rate=float(r.rate), session=session))
+                                    rate=float(r.rate), session=session, id=new_id(), url=r.url))
         self.log.info("%s%s: %s", r.kind, f" [{r.topic}]" if r.topic else "", r.text)

@@ -93,6 +93,7 @@ class Retrieval:
     features: dict[str, float] = field(default_factory=dict)
     confident: bool = True
     unsupported: list[str] = field(default_factory=list)   # ASK_KINDS asked that the top topic never covers
+    named: bool = False            # the question names the top topic (its title or a keyword) outright
 
     @property
     def top(self) -> Candidate | None:
@@ -371,8 +372,10 @@ class Retriever:
         unsupported = sorted(intents.detect_ask_kinds(text) - self._topic_asks[order[0]]) if cands else []
         in_domain = in_domain and not unsupported
         tie = in_domain and len(cands) > 1 and cands[1].score >= self.params.tie_ratio * s1
+        named = bool(cands) and self._name_bonus(self._last_text)[order[0]] >= 1.0
         return Retrieval(cands, in_domain, conf, tie, dict(zip(FEATURE_NAMES, map(float, feats))),
-                         confident=in_domain and conf >= self.answer_threshold, unsupported=unsupported)
+                         confident=in_domain and conf >= self.answer_threshold, unsupported=unsupported,
+                         named=named)
 
     def _calibrate(self) -> None:
         calibrate(self)

@@ -22,7 +22,8 @@ def test_ask_json_single_question(capsys):
 def test_ask_masks_personal_data_in_user_text(capsys):
     cli.ask_main(["제 번호 010-2345-6789 인데 직원 불러 주세요", "--kb", str(KB_DIR), "--json"])
     out = json.loads(capsys.readouterr().out)
-    assert out["kind"] == "escalate" and "2345-6789" not in json.dumps(out, ensure_ascii=False)
+    # a person is called either way (moderation may read this as a crime report: then a crisis)
+    assert out["kind"] in ("escalate", "crisis") and "2345-6789" not in json.dumps(out, ensure_ascii=False)
 
 
 def test_ask_reads_stdin_one_fresh_session_per_line(capsys, monkeypatch):
@@ -85,7 +86,7 @@ def test_ask_runs_real_moderation_crisis_first(capsys):
     pytest.importorskip("nodes.moderation.engine")
     assert cli.ask_main(["기초연금 신청하려는데 그냥 죽고 싶어요", "--kb", str(KB_DIR), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["kind"] == "crisis" and out["text"].startswith("지금 바로 109번으로")
+    assert out["kind"] == "crisis" and out["hotline"] == "109" and "직원이 곧" in out["text"]
 
 
 def test_chat_typed_conversation(capsys, monkeypatch):

@@ -1,5 +1,6 @@
 """Multi-turn behaviour of the dialogue policy, one test per policy point."""
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,11 +71,12 @@ def test_follow_up_naming_another_topic_switches_topic(d):
     assert (r.topic, r.intent) == ("long_term_care", "followup_apply")
 
 
-def test_follow_up_without_facet_in_kb_points_to_phone(d):
+def test_follow_up_without_facet_in_kb_says_the_sentences_on_that_aspect(d):
     c = Conversation(d, "nofacet")
     assert c.say("치매 검사 어디서 받아요").topic == "dementia_center"
     r = c.say("얼마예요?")
-    assert r.topic == "dementia_center" and "1666-0921번" in r.text
+    assert r.topic == "dementia_center" and r.intent == "followup_amount"
+    assert "무료" in r.text and "화면의 자세한 안내" not in r.text
 
 
 def test_follow_up_with_no_current_topic_asks_which_service(d):
@@ -122,11 +124,11 @@ def test_crisis_gets_hotline_first_always(d):
     # even a text that would match a topic or a control intent
     for text in ("기초연금 신청하고 죽고 싶어요", "다시 말해 주세요 죽고 싶어요", "직원 불러 주세요 죽을래요"):
         r = c.say(text, verdict=v)
-        assert r.kind == "crisis" and r.hotline == "109"
-        assert r.text.startswith("지금 바로 109번으로 전화해 주세요.")
+        assert r.kind == "crisis" and r.hotline == "109" and "109" in r.detail
+        assert "직원이 곧" in r.text
     # crisis even when the STT was unsure
-    r = c.say("죽고 싶어", verdict=FakeVerdict("crisis", ["medical"], "119"), conf=0.1)
-    assert r.kind == "crisis" and r.text.startswith("지금 바로 119번으로")
+    r = c.say("가슴이 아파", verdict=FakeVerdict("crisis", ["medical"], "119"), conf=0.1)
+    assert r.kind == "crisis" and r.hotline == "119" and "직원" in r.text
 
 
 def test_abuse_gets_calm_deescalation_then_staff(d):
@@ -149,7 +151,7 @@ def test_low_stt_confidence_asks_to_repeat(d):
 def test_out_of_domain_is_politely_rejected_with_suggestions(d):
     r = Conversation(d, "ood").say("오늘 야구 누가 이겼어요?")
     assert r.kind == "ood" and r.topic is None
-    assert r.text.startswith("죄송해요") and "공공 서비스" in r.text
+    assert r.text.startswith("죄송해요") and "직원을 불러 드릴까요" in r.text and "직원 호출" in r.suggestions
     assert len(r.suggestions) == 3
 
 
@@ -249,9 +251,15 @@ def test_response_to_dict_has_interface_fields(d):
     assert {"kind", "text", "topic", "sources", "detail", "title", "rate", "suggestions", "score", "hotline"} <= keys
 
 
-def test_confirm_flow_yes_no(d, monkeypatch):
-    # force the middle band so the flow is tested whatever the calibration says
+def _unnamed(d, monkeypatch):
+    """Force the middle band (ask to confirm) whatever the calibration says or the question names."""
     monkeypatch.setattr(d.retriever, "answer_threshold", 1.01)
+    retrieve = d.retriever.retrieve
+    monkeypatch.setattr(d.retriever, "retrieve", lambda t, k=3: dataclasses.replace(retrieve(t, k), named=False))
+
+
+def test_confirm_flow_yes_no(d, monkeypatch):
+    _unnamed(d, monkeypatch)
     c = Conversation(d, "confirm2")
     r = c.say("치매 검사 어디서 받아요")
     assert (r.kind, r.intent, r.topic) == ("clarify", "confirm", "dementia_center")
@@ -288,7 +296,7 @@ def test_personal_data_gets_a_kind_notice_and_keeps_the_topic(d):
 
 
 def test_personal_data_keeps_a_pending_confirmation(d, monkeypatch):
-    monkeypatch.setattr(d.retriever, "answer_threshold", 1.01)
+    _unnamed(d, monkeypatch)
     c = Conversation(d, "pii-confirm")
     assert c.say("치매 검사 어디서 받아요").intent == "confirm"
     assert c.say("제 번호는 010-****-****", verdict=FakeVerdict(pii=["phone"])).intent == "pii_notice"

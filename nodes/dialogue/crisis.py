@@ -1,0 +1,96 @@
+"""What the kiosk says to a person in distress in front of it, per crisis category.
+
+The kiosk acts instead of delegating: staff are alerted at once (moderation's StaffAlert, or the
+dialogue's own for a senior who seems lost), the spoken reply says in short calm sentences that
+help is coming, and the number is shown on screen for anyone who can call. A person in pain is
+never told to dial a number themselves.
+
+A session stays in the crisis state, with no idle goodbye, until staff clear it (StaffAction).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nodes.dialogue.text import normalize
+
+
+@dataclass(frozen=True)
+class CrisisScript:
+    hotline: str        # shown on screen (Reply.hotline)
+    spoken: str         # calm, short sentences; help is on its way
+    screen: str         # what the screen shows under the number
+    holding: str        # said to anything else while waiting for staff
+
+
+_WAIT = "직원이 곧 올 거예요. 조금만 기다려 주세요."
+
+SCRIPTS: dict[str, CrisisScript] = {
+    "medical": CrisisScript(
+        "119", "많이 아프시지요. 직원을 바로 불렀어요. 곧 올 거예요. 편하게 앉아서 기다려 주세요.",
+        "직원을 불렀습니다. 곁에 계신 분은 119에 전화해 주세요.", "직원이 곧 와요. 편하게 앉아 계세요."),
+    "fire": CrisisScript(
+        "119", "직원에게 바로 알렸어요. 곧 올 거예요. 연기가 보이면 몸을 낮추고 밖으로 나가세요.",
+        "직원을 불렀습니다. 곁에 계신 분은 119에 신고해 주세요.", _WAIT),
+    "suicide": CrisisScript(
+        "109", "말씀해 주셔서 고마워요. 직원이 곧 와서 곁에 있을 거예요. 여기서 같이 기다려요.",
+        "자살예방 상담전화 109 (24시간). 직원을 불렀습니다.", "저도 여기 있어요. 직원이 곧 올 거예요."),
+    "sexual_violence": CrisisScript(
+        "1366", "많이 놀라셨지요. 어르신 잘못이 아니에요. 직원이 곧 와서 도와드릴 거예요.",
+        "여성긴급전화 1366 (24시간, 성폭력 피해 상담과 해바라기센터 연결). 직원을 불렀습니다.", _WAIT),
+    "family_violence": CrisisScript(
+        "1366", "많이 힘드셨지요. 여기는 안전해요. 직원이 곧 와서 도와드릴 거예요.",
+        "여성긴급전화 1366 (24시간, 가정폭력 상담). 위험하면 112. 직원을 불렀습니다.", _WAIT),
+    "elder_abuse": CrisisScript(
+        "1577-1389", "많이 힘드셨지요. 여기는 안전해요. 직원이 곧 와서 도와드릴 거예요.",
+        "노인보호전문기관 1577-1389 (24시간). 직원을 불렀습니다.", _WAIT),
+    "financial_abuse": CrisisScript(
+        "1577-1389", "돈 문제로 걱정이 많으시지요. 직원이 곧 와서 같이 알아봐 드릴 거예요.",
+        "노인보호전문기관 1577-1389. 사기가 의심되면 112. 직원을 불렀습니다.", _WAIT),
+    "crime": CrisisScript(
+        "112", "많이 놀라셨지요. 여기는 안전해요. 직원이 곧 와서 도와드릴 거예요.",
+        "경찰 112. 직원을 불렀습니다.", _WAIT),
+    "lost": CrisisScript(
+        "112", "괜찮아요. 직원을 불렀어요. 곧 올 거예요. 여기 앉아서 잠시만 기다려 주세요.",
+        "직원을 불렀습니다. 길을 잃으신 어르신을 보시면 112에 알려 주세요.",
+        "괜찮아요. 직원이 곧 와요. 여기 계시면 돼요."),
+}
+_BY_HOTLINE = {"119": "medical", "109": "suicide", "1366": "family_violence", "1577-1389": "elder_abuse",
+               "112": "crime"}
+# Priority when a verdict names several categories: the most urgent for a body first.
+_ORDER = ("medical", "fire", "suicide", "sexual_violence", "family_violence", "crime", "elder_abuse",
+          "financial_abuse", "lost")
+
+
+def category_of(categories: list[str], hotline: str | None) -> str:
+    """The one category the reply speaks to."""
+    for name in _ORDER:
+        if name in categories:
+            return name
+    return _BY_HOTLINE.get((hotline or "").strip(), "suicide" if not categories else "crime")
+
+
+def script(categories: list[str], hotline: str | None) -> tuple[str, CrisisScript]:
+    name = category_of(categories, hotline)
+    s = SCRIPTS[name]
+    if hotline and hotline != s.hotline:   # moderation's rule may name a more specific number
+        s = CrisisScript(hotline, s.spoken, f"{hotline}. {s.screen}", s.holding)
+    return name, s
+
+
+# A senior who does not know where they are or how to get home: first person only (a family
+# member who wanders is a question about 배회감지기 or 치매안심센터, not a senior lost here).
+_LOST = re.compile(
+    r"여기가어디|여기어디(예요|에요|여|인가|지|요|야)|어딘지(잘)?모르|어디인지(잘)?모르|어디로가야할지모르"
+    r"|집에(어떻게|우째|어찌|어케)?(가고싶|가야되|가야하|갈래|보내)|집에가는길|집(으로)?가는길을?(모르|잃)"
+    r"|길을?잃(었|어버렸|어부렀|었어|은것)|집(이|을)?(어딘지|어디였는지|못찾)|우리집(이|을)?(어디|못찾)"
+    r"|어떻게왔는지(모르|기억)|여기왜왔는지|집주소(가|를)?(기억|생각)(이)?안")
+_OTHER_PERSON = re.compile(r"(어머니|아버지|엄마|아빠|어머님|아버님|남편|아내|영감|할멈|마누라|할머니|할아버지|"
+                           r"치매|아들|딸|손주|손자|손녀|친구|이웃|동생|형님|언니|누나|오빠)(가|이|께서|는|은|를|을)")
+
+
+def is_lost(text: str) -> bool:
+    """The speaker seems lost or confused about where they are ("집에 가고싶은데 어떻게해요?")."""
+    s = normalize(text).replace(" ", "")
+    return bool(_LOST.search(s)) and not _OTHER_PERSON.search(s)
