@@ -103,7 +103,7 @@ class Sockets:
             from zmq.auth.thread import ThreadAuthenticator
             auth = ThreadAuthenticator(self.ctx)
             auth.start()
-            auth.configure_curve(domain="*", location=self.curve.directory)
+            auth.configure_curve(domain="kiosk", location=self.curve.directory)
             Sockets._auth = auth
 
     def make(self, kind: int, *, server: bool, sndhwm: int = 0, rcvhwm: int = 0, linger: int = 0) -> zmq.Socket:
