@@ -122,6 +122,9 @@ WARP = {"X": (0.0, 0.0, 0.0), "A": (-0.05, 0.0, 0.0), "B": (0.10, 0.04, 0.0), "C
 def find_face(rgb: np.ndarray) -> tuple[int, int, int, int]:
     """The largest frontal face (x, y, w, h) by OpenCV's bundled Haar cascade."""
     import cv2
+    if not hasattr(cv2, "CascadeClassifier") or not hasattr(cv2, "data"):
+        raise AvatarError(f"OpenCV {cv2.__version__} has no Haar cascades (5.0 ships none); install "
+                          f"opencv-python-headless<5: scripts/setup with EXTRAS=face")
     cascade_path = os.path.join(cv2.data.haarcascades, "haarcascade_frontalface_default.xml")
     cascade = cv2.CascadeClassifier(cascade_path)
     if cascade.empty():
