@@ -60,13 +60,13 @@ def info(path: str) -> dict[str, tuple[int, str, float]]:
     return {k: (v[0], v[1], v[3] - v[2]) for k, v in out.items()}
 
 
-def play(addr: BusAddress, path: str, rate: float = 1.0, topics: Optional[list[str]] = None) -> int:
+def play(addr: BusAddress, path: str, rate: float = 1.0, topics: Optional[list[str]] = None, **curve) -> int:
     from bus.publisher import Publisher
     records = [r for r in read(path) if not topics or r[1] in topics]
     tags = {}
     for _, topic, frames in records:
         tags.setdefault(topic, m.decode(frames)[1].type)
-    with Publisher(addr, tags, name="_bag") as pub:
+    with Publisher(addr, tags, name="_bag", **curve) as pub:
         pub.wait_for_consumers(timeout_s=5.0)
         t_start = time.monotonic()
         for t, topic, frames in records:

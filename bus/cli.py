@@ -32,8 +32,17 @@ from bus.transport import BusAddress, Client
 DEFAULT_BUS = "127.0.0.1:7600"
 
 
+def curve_kw(args) -> dict:
+    """{"curve": keys} when `--keys DIR` names the graph's CurveZMQ keys (bus: {curve: true})."""
+    keys = getattr(args, "keys", None)
+    if not keys:
+        return {}
+    from bus.sockets import load_curve
+    return {"curve": load_curve(keys)}
+
+
 def _client(args, data: bool = False) -> Client:
-    c = Client(BusAddress.parse(args.bus), f"_cli/{os.getpid()}", data=data)
+    c = Client(BusAddress.parse(args.bus), f"_cli/{os.getpid()}", data=data, **curve_kw(args))
     c.handshake(timeout_s=3.0)
     return c
 
@@ -262,7 +271,7 @@ def cmd_bag(args) -> int:
         for topic, (n, tag, span) in sorted(bag.info(args.file).items()):
             print(f"{topic}  {tag}  {n} message(s) over {span:.2f} s")
         return 0
-    n = bag.play(BusAddress.parse(args.bus), args.file, args.rate, args.topics)
+    n = bag.play(BusAddress.parse(args.bus), args.file, args.rate, args.topics, **curve_kw(args))
     print(f"played {n} message(s) from {args.file}")
     return 0
 
@@ -274,12 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     def bus_opt(sp):
         sp.add_argument("--bus", default=DEFAULT_BUS, help="control-plane broker HOST:PORT (default %(default)s)")
+        sp.add_argument("--keys", help="CurveZMQ key directory of a graph with bus: {curve: true}")
 
     lp = sub.add_parser("launch", help="start a graph from a YAML launch file")
     lp.add_argument("file")
     lp.add_argument("overrides", nargs="*", help="NAME:=VALUE launch args")
     lp.add_argument("--watch", action="store_true", help="swap a node in when its source changes")
-    lp.add_argument("--duration", type=float, help="stop after this many seconds")
+    lp.add_argument("--duration", type=float, help="stop this many seconds after the graph is ready")
     lp.add_argument("--check", action="store_true",
                     help="validate the graph and exit; nodes also load what their params name (a knowledge base)")
     lp.add_argument("--out", help="output directory: sets the launch arg `out` (recordings, logs)")
@@ -431,5 +441,10 @@ def main(argv: list[str]) -> int:
     try:
         return args.fn(args)
     except ConnectionError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:   # a bad --bus address, keys that do not load
+        if type(e).__name__ not in ("ValueError", "KeysMissing"):
+            raise
         print(f"error: {e}", file=sys.stderr)
         return 2

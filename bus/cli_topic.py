@@ -7,7 +7,7 @@ import sys
 import time
 
 from bus import messages as m
-from bus.cli import _client, _print_table, _show
+from bus.cli import _client, _print_table, _show, curve_kw
 from bus.opcheck import BodyError, parse_body
 from bus.transport import BusAddress
 
@@ -91,7 +91,7 @@ def _topic_pub(args) -> int:
     except BodyError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    with Publisher(BusAddress.parse(args.bus), {args.topic: cls.TAG}) as pub:
+    with Publisher(BusAddress.parse(args.bus), {args.topic: cls.TAG}, **curve_kw(args)) as pub:
         attached = pub.wait_for_consumers(timeout_s=3.0)
         if not attached:
             print(f"warning: no running node reads {args.topic}", file=sys.stderr)

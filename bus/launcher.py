@@ -56,6 +56,13 @@ class Launcher:
         self.t0 = time.monotonic()
         self.ready_at: Optional[float] = None        # when the whole graph was first ready
         self.deferred = [n for n in graph.start_order() if n.start == "after_ready"]
+        self.curve_kw = {}
+        if graph.curve:   # CurveZMQ: the broker and every client of ours use the graph's keys
+            from bus.sockets import load_curve
+            self.curve_kw = {"curve": load_curve(graph.curve)}
+
+    def _client(self, name: str, **kw) -> Client:
+        return Client(self.graph.bus, name, **kw, **self.curve_kw)
 
     # --- processes -------------------------------------------------------------------------
     def spawn(self, spec: NodeSpec, standby: bool = False) -> tuple[subprocess.Popen, str]:
@@ -148,7 +155,7 @@ class Launcher:
             if problem:
                 return False, problem
             p.state = "swapping"
-        client = Client(self.graph.bus, "launcher-swap")
+        client = self._client("launcher-swap")
         try:
             client.handshake()
             popen, inc = self.spawn(spec, standby=old_state == "running")
@@ -254,7 +261,7 @@ class Launcher:
                         self.start(spec)
                 else:
                     res = self.swap(node, cmd.args.get("cls"), params)
-                c = Client(self.graph.bus, "launcher-reply")
+                c = self._client("launcher-reply")
                 try:
                     c.handshake()
                     reply(*res, client=c)
@@ -290,13 +297,13 @@ class Launcher:
 
     # --- main loop ---------------------------------------------------------------------------
     def run(self) -> int:
-        self.broker = Broker(self.graph.bus).start()
+        self.broker = Broker(self.graph.bus, **self.curve_kw).start()
         rundir = self.graph.bus.rundir
         if os.path.isdir(rundir):  # sockets left by killed nodes of an earlier run on this port
             for name in os.listdir(rundir):
                 if name.endswith(".sock"):
                     os.unlink(os.path.join(rundir, name))
-        self.client = Client(self.graph.bus, "launcher", ctl_topics=("_ctl/launcher", EVENT))
+        self.client = self._client("launcher", ctl_topics=("_ctl/launcher", EVENT))
         self.client.handshake()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: setattr(self, "stopping", True))
@@ -309,7 +316,9 @@ class Launcher:
         self._watch_stop = threading.Event()
         if self.watch:
             threading.Thread(target=self._watch_loop, daemon=True).start()
-        t_end = time.monotonic() + self.duration if self.duration else None
+        # --duration counts from the moment the graph is ready (loading models on a busy machine
+        # must not eat a demo's time), or from the start if it never gets ready
+        t_end = time.monotonic() + self.duration + SETUP_GRACE_S if self.duration else None
         last_expire = 0.0
         while not self.stopping:
             if self.client.ctl_sub.poll(50):
@@ -330,6 +339,8 @@ class Launcher:
             if now - last_expire > 1.0:
                 last_expire = now
                 self.client.expire()
+            if t_end and self.ready_at and t_end > self.ready_at + self.duration:
+                t_end = self.ready_at + self.duration
             if t_end and now > t_end:
                 log.info("--duration reached")
                 break

@@ -188,3 +188,19 @@ def test_start_and_ready_timeout_keys(tmp_path):
     with pytest.raises(GraphError) as e:
         load(write(tmp_path, "s.yaml", "nodes: [{id: t, node: 'nodes.demo:Ticker', start: later, ready_timeout_s: -1}]\n"))
     assert "start must be one of at_once, after_ready" in str(e.value) and "ready_timeout_s must be a positive" in str(e.value)
+
+
+def test_keys_command_writes_keys_a_graph_can_use(tmp_path):
+    import os
+    import subprocess
+    from tests.procs import PY, ROOT
+    keys = tmp_path / "keys"
+    r = subprocess.run([PY, "run.py", "keys", str(keys)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert f"bus: {{curve: true, keys: {keys}}}" in r.stdout
+    secret = [p for p in keys.iterdir() if "secret" in p.name]
+    assert secret and oct(os.stat(secret[0]).st_mode & 0o777) == "0o600"
+    from bus.sockets import load_curve
+    assert load_curve(str(keys)).public
+    g = load(write(tmp_path, "on.yaml", f"bus: {{curve: true, keys: {keys}}}\nnodes: [{{id: t, node: 'nodes.demo:Ticker'}}]\n"))
+    assert load_curve(g.runtime_spec(g.node("t"), "i")["curve"]).secret == load_curve(str(keys)).secret

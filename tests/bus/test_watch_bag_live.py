@@ -67,7 +67,7 @@ def test_bag_record_and_play(tmp_path):
     with Graph(tmp_path, f"""
         bus: {{port: PORT}}
         nodes:
-          - {{id: ticker, node: "nodes.demo:Ticker", params: {{rate_hz: 50.0, count: 40}}}}
+          - {{id: ticker, node: "nodes.demo:Ticker", params: {{rate_hz: 50.0, count: 2000}}}}
           - {{id: sink, node: "nodes.demo:Sink", params: {{record: "{rec}"}}, inputs: {{tick: ticker/tick}}}}
           - {{id: upper, node: "nodes.demo:Upper", inputs: {{text: ext/said}}}}
           - {{id: printer, node: "nodes.demo:Printer", inputs: {{text: upper/text}}}}
