@@ -31,6 +31,14 @@ def test_kiosk_graph_end_to_end(tmp_path):
     with KioskCommand(tmp_path, f"log:={log}") as g:
         names = ["moderation", "dialogue", "subtitles", "staff_pager"]
         g.wait_for(lambda st: all(n in st and st[n].state == "ok" for n in names), timeout=60, what="kiosk up")
+        r = g.cli("param", "set", "dialogue", "idle_timeout_s", "5")        # a live param takes effect
+        assert r.returncode == 0 and g.cli("param", "get", "dialogue", "idle_timeout_s").stdout.strip() == "idle_timeout_s: 5.0"
+        r = g.cli("param", "set", "dialogue", "kb", "/nope")                # it would crash-loop: refused
+        assert r.returncode == 1 and "needs a restart" in r.stderr
+        r = g.cli("node", "restart", "dialogue", "--param", "kb=/nope", timeout=60)
+        assert r.returncode == 1 and "kb '/nope' is not a directory" in r.stderr
+        r = g.cli("param", "set", "dialog", "idle_timeout_s", "5")
+        assert "no such node 'dialog'; running: dialogue, moderation, staff_pager, subtitles" in r.stderr
         watch = Client(BusAddress.parse(g.bus), "_test_watch", data=True)
         for t in ("dialogue/reply", "moderation/alert", "dialogue/alert", "moderation/moderated"):
             watch.want(t)
@@ -69,3 +77,17 @@ def test_kiosk_graph_end_to_end(tmp_path):
     assert len(rows) == 5 and "2345-6789" not in repr(rows)
     assert "2345-6789" not in g.output()
     assert len(re.findall(r"graph 'kiosk' ready: 4 nodes in [0-9.]+ s", g.output())) == 1
+
+
+def test_check_loads_the_knowledge_base(tmp_path):
+    """`--check` lets the dialogue node load its KB: an empty or broken folder fails with the reason."""
+    import subprocess
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "t.yaml").write_text("id: [broken\n")
+    ok = subprocess.run([PY, "run.py", "launch/kiosk.yaml", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0 and "ok (4 nodes" in ok.stdout, ok.stderr
+    for kb in ("empty", "broken"):
+        r = subprocess.run([PY, "run.py", "launch/kiosk.yaml", f"kb:={tmp_path / kb}", "--check"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 2 and "node 'dialogue': kb: " in r.stderr and "Traceback" not in r.stderr, r.stderr
