@@ -1,0 +1,1 @@
+"""Speaker: plays synthesised speech and publishes the playback clock."""
