@@ -14,10 +14,8 @@ nothing of nodes/.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
-import statistics
 import sys
 import time
 from typing import Any, Optional
@@ -234,46 +232,9 @@ def cmd_keys(args) -> int:
     return 0
 
 
-# --- graph picture ---------------------------------------------------------------------------
-def cmd_graph(args) -> int:
-    from bus.graph import GraphError, load
-    from bus.graphviz import render, to_dot
-    if args.file:
-        try:
-            g = load(args.file)
-        except GraphError as e:
-            print(f"{args.file}: the graph is not valid:\n{e}", file=sys.stderr)
-            return 2
-        dot = to_dot(g.name, [(n.id, n.cls, n.inputs, list(n.outputs().values()), "declared") for n in g.nodes])
-    else:
-        c = _client(args)
-        try:
-            live = [s for s in c.gather(1.2) if not s.node.startswith(("_", "launcher"))]
-        finally:
-            c.close()
-        dot = to_dot("running graph", [(s.node, s.cls, s.inputs, list(s.outputs), s.state) for s in live])
-    print(render(dot, args.output))
-    return 0
-
-
-# --- bag ------------------------------------------------------------------------------------
-def cmd_bag(args) -> int:
-    from bus import bag
-    if args.action == "record":
-        c = _client(args, data=True)
-        try:
-            n = bag.record(c, args.output, args.topics, args.duration, args.count)
-        finally:
-            c.close()
-        print(f"recorded {n} message(s) to {args.output}")
-        return 0
-    if args.action == "info":
-        for topic, (n, tag, span) in sorted(bag.info(args.file).items()):
-            print(f"{topic}  {tag}  {n} message(s) over {span:.2f} s")
-        return 0
-    n = bag.play(BusAddress.parse(args.bus), args.file, args.rate, args.topics, **curve_kw(args))
-    print(f"played {n} message(s) from {args.file}")
-    return 0
+def _tools():
+    import bus.cli_tools
+    return bus.cli_tools
 
 
 # --- dispatch -------------------------------------------------------------------------------
@@ -313,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--rate", type=float, default=0)
     sp.add_argument("-n", "--count", type=int, default=1)
     bus_opt(sp)
-    tp.set_defaults(fn=lambda a: __import__("bus.cli_topic", fromlist=["cmd_topic"]).cmd_topic(a))
+    tp.set_defaults(fn=lambda a: _tools().cmd_topic(a))
 
     np_ = sub.add_parser("node", help="list, info, restart, stop, swap")
     nsub = np_.add_subparsers(dest="action", required=True)
@@ -351,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     gp.add_argument("file", nargs="?")
     gp.add_argument("-o", "--output", default="graph.svg", help=".svg, .png or .dot")
     bus_opt(gp)
-    gp.set_defaults(fn=cmd_graph)
+    gp.set_defaults(fn=lambda a: _tools().cmd_graph(a))
 
     bp = sub.add_parser("bag", help="record topics to a file, play them back")
     bsub = bp.add_subparsers(dest="action", required=True)
@@ -368,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     bus_opt(sp)
     sp = bsub.add_parser("info")
     sp.add_argument("file")
-    bp.set_defaults(fn=cmd_bag)
+    bp.set_defaults(fn=lambda a: _tools().cmd_bag(a))
 
     dp = sub.add_parser("doctor", help="check this machine: packages, models, devices, ports")
     dp.add_argument("--bus", default=DEFAULT_BUS)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import inspect
 import json
 import logging
 import os
@@ -273,27 +272,8 @@ class Launcher:
 
     # --- watch mode --------------------------------------------------------------------------
     def _watch_loop(self) -> None:
-        import watchfiles
-        files: dict[str, set[str]] = collections.defaultdict(set)
-        for spec in self.graph.nodes:
-            src = inspect.getsourcefile(load_class(spec.cls))
-            if src:
-                pkg_dir = os.path.dirname(src)
-                paths = [src] if not os.path.exists(os.path.join(pkg_dir, "__init__.py")) or \
-                    os.path.basename(pkg_dir) == "nodes" else \
-                    [os.path.join(pkg_dir, f) for f in os.listdir(pkg_dir) if f.endswith(".py")]
-                for path in paths:
-                    files[os.path.realpath(path)].add(spec.id)
-        dirs = sorted({os.path.dirname(f) for f in files})
-        log.info("watching %d source file(s) for changes", len(files))
-        for changes in watchfiles.watch(*dirs, stop_event=self._watch_stop, debounce=300):
-            touched = set()
-            for _, path in changes:
-                touched |= files.get(os.path.realpath(path), set())
-            for node_id in sorted(touched):
-                log.info("source of %s changed: swapping in the new code", node_id)
-                ok, text = self.swap(node_id)
-                (log.info if ok else log.error)("%s", text)
+        from bus.watch import watch_sources
+        watch_sources(self)
 
     # --- main loop ---------------------------------------------------------------------------
     def run(self) -> int:

@@ -1,4 +1,5 @@
-"""`run.py topic list|echo|hz|bw|pub`: look at the data plane, or feed it by hand."""
+"""Data-plane tools of run.py: `topic list|echo|hz|bw|pub` (look at topics, or feed one by hand),
+`graph` (a picture of a launch file or of the running graph) and `bag record|play|info`."""
 from __future__ import annotations
 
 import json
@@ -103,3 +104,43 @@ def _topic_pub(args) -> int:
     return 0
 
 
+# --- graph picture ---------------------------------------------------------------------------
+def cmd_graph(args) -> int:
+    from bus.graph import GraphError, load
+    from bus.graphviz import render, to_dot
+    if args.file:
+        try:
+            g = load(args.file)
+        except GraphError as e:
+            print(f"{args.file}: the graph is not valid:\n{e}", file=sys.stderr)
+            return 2
+        dot = to_dot(g.name, [(n.id, n.cls, n.inputs, list(n.outputs().values()), "declared") for n in g.nodes])
+    else:
+        c = _client(args)
+        try:
+            live = [s for s in c.gather(1.2) if not s.node.startswith(("_", "launcher"))]
+        finally:
+            c.close()
+        dot = to_dot("running graph", [(s.node, s.cls, s.inputs, list(s.outputs), s.state) for s in live])
+    print(render(dot, args.output))
+    return 0
+
+
+# --- bag ------------------------------------------------------------------------------------
+def cmd_bag(args) -> int:
+    from bus import bag
+    if args.action == "record":
+        c = _client(args, data=True)
+        try:
+            n = bag.record(c, args.output, args.topics, args.duration, args.count)
+        finally:
+            c.close()
+        print(f"recorded {n} message(s) to {args.output}")
+        return 0
+    if args.action == "info":
+        for topic, (n, tag, span) in sorted(bag.info(args.file).items()):
+            print(f"{topic}  {tag}  {n} message(s) over {span:.2f} s")
+        return 0
+    n = bag.play(BusAddress.parse(args.bus), args.file, args.rate, args.topics, **curve_kw(args))
+    print(f"played {n} message(s) from {args.file}")
+    return 0
