@@ -76,6 +76,7 @@ class DisplayNode(Node):
         self.counters = {"shown": 0, "late": 0, "touches": 0}
         self.last_state = ""
         self.reply_text, self.reply_at, self.speech_seen = "", -1e9, False
+        self.injected_text = ""
         self.recorder = None
         if self.params.record:
             from nodes.display.recorder import Recorder
@@ -126,14 +127,16 @@ class DisplayNode(Node):
         self._note("reply", reply_kind=msg.kind, text=msg.text, topic=msg.topic, url=msg.url)
 
     def on_heard(self, msg: Moderated):
-        self.view.heard = msg.text
-        self.view.injected = msg.source == "injected"
+        injected = msg.source == "injected" or (bool(msg.text) and msg.text == self.injected_text)
+        self.view.heard, self.view.injected = msg.text, injected
         self.thinking_since = self.clock()
-        self._note("heard", text=msg.text, label=msg.label, source=msg.source)
+        self._note("heard", text=msg.text, label=msg.label, source="injected" if injected else msg.source)
 
     def on_partial(self, msg: Transcript):
         self.view.heard = mask(msg.text)[0]
         self.view.injected = msg.source == "injected"
+        if msg.source == "injected":       # remembered: the verdict may not say where it came from
+            self.injected_text = self.view.heard
         if msg.final:
             self.thinking_since = self.clock()
 

@@ -229,7 +229,9 @@ class Screen:
             visible = line[:max(0, upto - start)]
             if visible:
                 self.surface.blit(f.render(visible, True, INK), (self.px(20), self.px(y) + i * line_h))
-        if not said and not v.heard:
+        if not said and not v.heard and v.state == "thinking":
+            self.text("잠시만 기다려 주세요.", 52, INK_SOFT, center=(self.px(360), self.px(top + 150)))
+        elif not said and not v.heard:
             self.text("무엇을 도와드릴까요?", 52, INK, center=(self.px(360), self.px(top + 110)))
             self.text("편하게 말씀해 주세요.", 52, INK_SOFT, center=(self.px(360), self.px(top + 190)))
 

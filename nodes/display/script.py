@@ -34,6 +34,8 @@ class DemoScript(Node):
         start_s: float = 2.0           # before the first injected line, if nothing was recorded
         quiet_s: float = 1.5           # the kiosk silent this long: the next line
         turn_timeout_s: float = 40.0   # give up waiting for an answer
+        recorded_timeout_s: float = 90.0   # give up waiting for the next recorded question
+        voice_wait_s: float = 6.0      # an answer whose voice has not started by then counts as said
         end_quiet_s: float = 3.0       # after the last answer: stop the graph
         stop_graph: bool = True
 
@@ -46,6 +48,8 @@ class DemoScript(Node):
         self.playing = False
         self.quiet_since = self.clock() + self.params.start_s - self.params.quiet_s
         self.done_at = None
+        self.progress = self.clock()       # when something last happened (a question, an answer)
+        self.reply_at, self.voiced = 0.0, False
         self.every(0.1, self.tick)
 
     def on_stt(self, msg: Transcript):
@@ -58,15 +62,18 @@ class DemoScript(Node):
 
     def on_reply(self, msg: Reply):
         self.replies += 1
+        self.reply_at = self.clock()
+        self.voiced = False
 
     def on_playback(self, msg: Playback):
         playing = msg.playing and bool(msg.utterance)
         if self.playing and not playing:
             self.quiet_since = self.clock()
         self.playing = playing
+        self.voiced = self.voiced or playing
 
     def _asked(self):
-        self.waiting_since = self.clock()
+        self.waiting_since = self.progress = self.clock()
         self.replies_at_ask = self.replies
 
     def answered(self, now: float) -> bool:
@@ -77,9 +84,11 @@ class DemoScript(Node):
             self.log.warning("no answer within %.0f s; going on", self.params.turn_timeout_s)
             self.waiting_since = None
             return True
-        if self.replies > self.replies_at_ask and not self.playing and now - self.quiet_since >= self.params.quiet_s \
-                and self.quiet_since > self.waiting_since:
-            self.waiting_since = None
+        replied = self.replies > self.replies_at_ask
+        unvoiced = replied and not self.voiced and now - self.reply_at >= self.params.voice_wait_s
+        if replied and not self.playing and (unvoiced or (now - self.quiet_since >= self.params.quiet_s
+                                                          and self.quiet_since > self.waiting_since)):
+            self.waiting_since, self.progress = None, now
             return True
         return False
 
@@ -90,7 +99,7 @@ class DemoScript(Node):
         if not self.answered(now):
             return
         if self.heard < self.params.recorded:
-            if self.waiting_since is None and now - self.quiet_since > self.params.turn_timeout_s:
+            if now - self.progress > self.params.recorded_timeout_s:
                 self.log.warning("heard %d of %d recorded questions; injecting the rest",
                                  self.heard, self.params.recorded)
                 self.heard = self.params.recorded

@@ -146,3 +146,11 @@ def test_heard_text_on_screen_is_masked(disp):
     disp.send("heard", Moderated(text="안녕하세요", label="allow", source="injected"))
     shot(disp)
     assert disp.node.view.injected
+
+
+def test_an_injected_question_is_marked_even_if_the_verdict_does_not_say_so(disp):
+    disp.send("partial", Transcript(text="기초연금 받을 수 있어요?", source="injected"))
+    disp.send("heard", Moderated(text="기초연금 받을 수 있어요?", label="allow"))
+    assert disp.node.view.injected
+    disp.send("heard", Moderated(text="다른 말", label="allow"))
+    assert not disp.node.view.injected

@@ -44,3 +44,13 @@ def test_a_turn_without_an_answer_times_out():
     assert [t.text for t in h.outputs("transcript")] == ["a"]
     h.advance(6.0)
     assert [t.text for t in h.outputs("transcript")] == ["a", "b"]
+
+
+def test_an_answer_without_a_voice_counts_after_a_wait():
+    h = harness(DemoScript, {"lines": ["a", "b"], "stop_graph": False, "start_s": 0.5, "voice_wait_s": 3.0})
+    h.advance(1.0)
+    h.send("reply", Reply(kind="answer", text="네"))
+    h.advance(2.0)
+    assert [t.text for t in h.outputs("transcript")] == ["a"]
+    h.advance(1.5)
+    assert [t.text for t in h.outputs("transcript")] == ["a", "b"]
