@@ -127,7 +127,9 @@ class Sockets:
         return self.make(zmq.SUB, server=False, rcvhwm=DATA_SUB_HWM)
 
     def data_pub(self, hwm: int = DATA_PUB_HWM) -> zmq.Socket:
-        return self.make(zmq.XPUB, server=True, sndhwm=hwm, rcvhwm=CTL_HWM, linger=1000)
+        sock = self.make(zmq.XPUB, server=True, sndhwm=hwm, rcvhwm=CTL_HWM, linger=1000)
+        sock.setsockopt(zmq.XPUB_NODROP, 1)   # a full subscriber makes send fail (counted), not drop silently
+        return sock
 
     def broker_pair(self) -> tuple[zmq.Socket, zmq.Socket]:
         xsub = self.make(zmq.XSUB, server=True, sndhwm=CTL_HWM, rcvhwm=CTL_HWM)

@@ -234,12 +234,14 @@ class Client:
         zero-copy). Pending disconnects happen only when nothing is left half-read."""
         out = []
         sock = self.data_sub
-        while len(out) < limit and sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:
-            parts = [sock.recv()]
-            while sock.getsockopt(zmq.RCVMORE):
-                parts.append(sock.recv(copy=len(parts) < 2))
+        while len(out) < limit and sock.get(zmq.EVENTS) & zmq.POLLIN:
+            f = sock.recv(copy=False)
+            parts = [f.bytes]
+            while f.more:
+                f = sock.recv(copy=False)
+                parts.append(f.bytes if len(parts) < 2 else f)
             out.append(parts)
-        if self.to_disconnect and not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+        if self.to_disconnect and not sock.get(zmq.EVENTS) & zmq.POLLIN:
             for ep in self.to_disconnect:
                 try:
                     sock.disconnect(ep)

@@ -26,8 +26,9 @@ from bus import messages as m
 from bus.node import ParamError, input_qos, load_class, parse_params
 from bus.runtime.calls import Calls
 from bus.runtime.control import Control
+from bus.runtime.dispatch import Dispatch
 from bus.runtime.handover import Handover
-from bus.runtime.inbox import Inbox, Item
+from bus.runtime.inbox import Inbox
 from bus.runtime.intake import Intake
 from bus.runtime.outbox import Outbox
 from bus.runtime.status import Reporting
@@ -35,11 +36,12 @@ from bus.sockets import load_curve
 from bus.transport import HEARTBEAT_S, INTERRUPT, MARKER_PREFIX, BusAddress, Client
 
 log = logging.getLogger("runtime")
-DISPATCH = 64          # messages handled per loop turn (control is checked before each)
+DISPATCH = 64          # messages handled (and drained) per loop turn; control is checked before each
+DRAIN_S = 0.005
 ACK_S = 0.05
 
 
-class Runtime(Reporting, Handover, Control):
+class Runtime(Reporting, Handover, Control, Dispatch):
     def __init__(self, spec: dict):
         self.spec = spec
         self.id: str = spec["id"]
@@ -75,11 +77,13 @@ class Runtime(Reporting, Handover, Control):
         self.counters: collections.Counter = collections.Counter()
         declared = {self.out_topics[o]: set(c) for o, c in spec.get("consumers", {}).items() if c and o in self.out_topics}
         self.outbox = Outbox(self.id, self.inc, self.pub, list(self.out_topics.values()), declared,
-                             int(spec.get("retain_bytes", 32 << 20)), self.counters)
+                             int(spec.get("retain_bytes", 32 << 20)), self.counters,
+                             int(spec.get("backlog_bytes", 64 << 20)))
         self.intake = Intake()
         self.inbox = Inbox(self.qos)
         self.loop_inputs = [n for n in self.cls.inputs if n not in self.cls.blocking]
         self.work_inputs = [n for n in self.cls.inputs if n in self.cls.blocking]
+        self.loop_set = frozenset(self.loop_inputs)
         self.subscribers: set[str] = set()
         self.state = "standby" if spec.get("standby") else "starting"
         self.health, self.health_reason, self.error_until = "ok", "", 0.0
@@ -100,12 +104,16 @@ class Runtime(Reporting, Handover, Control):
         self.worker: Optional[threading.Thread] = None
         self.worker_busy = False
         self.drop_log: dict[str, tuple[float, int]] = {}
-        self.last_status = self.last_ack = 0.0
+        self.last_status = self.last_ack = self.drained = 0.0
         self.started = time.monotonic()
         self.setup_done = threading.Event()
         self.setup_error: Optional[tuple] = None
         self.parent = int(spec.get("parent_pid", 0))   # stop when the launcher dies
         self.node = self.cls(self.id, params, self)
+        missing = [f"on_{n}" for n in self.cls.inputs if not callable(getattr(self.node, f"on_{n}", None))]
+        if missing:
+            raise TypeError(f"{spec['cls']} declares inputs without handlers: define {', '.join(missing)}")
+        self.handlers = {n: getattr(self.node, f"on_{n}") for n in self.cls.inputs}
 
     # --- Port: what the node may call, from any of its threads --------------------------------
     def publish(self, output: str, msg: Any, turn: Optional[int] = None) -> None:
@@ -185,11 +193,16 @@ class Runtime(Reporting, Handover, Control):
             wait_s = 0.0 if self._dispatching() and self.inbox.ready(self.loop_inputs) else 0.05
             if self.timers and self.state == "ok":
                 wait_s = max(0.0, min(wait_s, min(t[0] for t in self.timers) - now))
+            if self.outbox.backlog:
+                self.outbox.flush()
+                wait_s = min(wait_s, 0.001)
             if wait_s >= 0.001:
-                self.poller.poll(int(wait_s * 1000))
-            elif not self.poller.poll(0) and wait_s > 0:
-                time.sleep(wait_s)   # zmq_poll counts whole milliseconds: sleep the rest rather than spin
-            self._service()
+                events = dict(self.poller.poll(int(wait_s * 1000)))
+            else:
+                events = dict(self.poller.poll(0))
+                if not events and wait_s > 0:
+                    time.sleep(wait_s)   # zmq_poll counts whole milliseconds: sleep the rest rather than spin
+            self._service(events)
             if self.state == "starting" and self.setup_done.is_set() and not self._become_ready():
                 self._close()
                 return 3
@@ -199,24 +212,39 @@ class Runtime(Reporting, Handover, Control):
                     if item is None:
                         break
                     self._handle(item)
-                    self._service()
+                    self._service(None)
+                    self._status()   # a heartbeat is due even while a backlog is worked off
             self._periodic(time.monotonic())
         return self._shutdown()
 
     def _dispatching(self) -> bool:
         return self.state in ("ok", "stopping") and not self.stop_requested
 
-    def _service(self) -> None:
-        """Control, handed-over calls, subscriptions, and the data socket into the queues."""
-        if self.client.ctl_sub.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+    def _service(self, events: Optional[dict]) -> None:
+        """After a poll (`events`): control, handed-over calls, subscriptions, the data socket into
+        the queues. Between two messages (None): control and calls, and data if some waits and
+        the last drain is DRAIN_S old (so a keep-latest input stays fresh behind slow handlers).
+        Each drain takes at most DISPATCH messages: a backlog stays in the socket and pushes back
+        on its producer rather than overflowing our queues."""
+        ctl, data = self.client.ctl_sub, self.client.data_sub
+        if ctl in events if events is not None else ctl.get(zmq.EVENTS) & zmq.POLLIN:
             self._pump_control()
         if self.calls.items or self.calls.pending:
             self.calls.run()
-        while self.pub.getsockopt(zmq.EVENTS) & zmq.POLLIN:
-            self._on_subscription(self.pub.recv())
-        if not self.retire_caught_up:
-            for frames in self.client.drain():
-                self._ingest(frames)
+        if events is not None and self.pub in events:
+            while self.pub.get(zmq.EVENTS) & zmq.POLLIN:
+                self._on_subscription(self.pub.recv())
+        if self.retire_caught_up:
+            return
+        if events is not None:
+            if data not in events:
+                return
+        elif time.monotonic() - self.drained < DRAIN_S or not data.get(zmq.EVENTS) & zmq.POLLIN:
+            return
+        self.drained = time.monotonic()
+        batch = self.client.drain(DISPATCH)
+        for frames in batch:   # a lone message with nothing queued is handled at once (control was just checked)
+            self._ingest(frames, direct=len(batch) == 1 and events is not None)
 
     def data_pending(self) -> bool:
         return bool(self.client.data_sub.getsockopt(zmq.EVENTS) & zmq.POLLIN)
@@ -273,73 +301,6 @@ class Runtime(Reporting, Handover, Control):
 
     def _on_signal(self, signum, frame) -> None:
         self.stop_requested = True
-
-    # --- data in ----------------------------------------------------------------------------
-    def _ingest(self, frames: list) -> None:
-        try:
-            topic, h, msg = m.decode(frames, self.max_bytes)
-        except m.BadMessage as e:
-            return self._drop(e.reason, str(e))
-        names = self.in_map.get(topic)
-        if not names:
-            return self._drop("unexpected_topic", topic)
-        names = [n for n in names if isinstance(msg, self.cls.inputs[n])]
-        if not names:
-            name = self.in_map[topic][0]
-            return self._drop("wrong_type", f"{topic} carries {h.type}; input '{name}' takes {self.cls.inputs[name].TAG}")
-        key = (topic, h.src, h.inc)
-        why = self.intake.accept(key, h.seq, time.monotonic())
-        if why:
-            return self._drop(why, f"{topic} seq {h.seq} from {h.src}")
-        self.counters["rx"] += 1
-        if self._old(h.turn):
-            return self._drop("old_turn", f"{topic} seq {h.seq} of turn {h.turn}")
-        nbytes = sum(len(f) if isinstance(f, bytes) else len(f.buffer) for f in frames)
-        if self.state == "standby":
-            self.intake.begin(key, h.seq, len(names))
-            self.standby_buf.append((names, key, h, msg, nbytes))
-            return
-        if self.handed and h.seq <= self.handed.get(key, 0):
-            self.counters["taken_by_predecessor"] += 1   # it arrived here later than there
-            return
-        self._enqueue(names, key, h, msg, nbytes)
-
-    def _enqueue(self, names: list, key: tuple, h: m.Header, msg: Any, nbytes: int, begun: bool = False) -> None:
-        if not begun:
-            self.intake.begin(key, h.seq, len(names))
-        for name in names:
-            for item, why in self.inbox.put(name, key, h, msg, nbytes):
-                self._drop(f"{why}_{name}" if why == "overflow" else why,
-                           f"input '{name}' is full ({self.qos[name]}); the node cannot keep up")
-                self.intake.done(item.key, item.header.seq)
-
-    # --- handling (I/O thread or worker) ------------------------------------------------------
-    def _handle(self, item: Item) -> None:
-        if self._old(item.header.turn):
-            self.on_io(self._count, "dropped_interrupted")
-        else:
-            self._call(getattr(self.node, f"on_{item.name}"), item.header, item.msg)
-        self.on_io(self.intake.done, item.key, item.header.seq)
-
-    def _call(self, fn, h: Optional[m.Header], msg: Any) -> None:
-        self.local.header, self.local.epoch = h, self.epoch
-        try:
-            fn() if msg is None else fn(msg)
-        except Exception as e:
-            self.on_io(self._handler_error, getattr(fn, "__name__", "handler"), e, traceback.format_exc(limit=6))
-        finally:
-            self.local.header = None
-
-    def _work_loop(self) -> None:
-        while not self.stop_requested:
-            item = self.inbox.take(self.work_inputs, wait_s=0.2)
-            if item is None:
-                continue
-            self.worker_busy = True
-            try:
-                self._handle(item)
-            finally:
-                self.worker_busy = False
 
     def _on_subscription(self, raw: bytes) -> None:
         if not raw:

@@ -10,6 +10,11 @@ not seen, everything it has not acknowledged is sent again. So a consumer that s
 killed mid-turn and respawned, loses nothing; other consumers drop the repeats by sequence number.
 What falls out of the retention bound is counted (`unprotected`) and logged: it was sent, but
 would not survive a consumer restart.
+
+The XPUB never drops silently (XPUB_NODROP): when a subscriber's pipe is full (it is slower than
+us, past the high-water mark), sends wait in a backlog, in order, retried every loop turn, up to
+`backlog_bytes`; beyond that the oldest are dropped, counted (`dropped_hwm`) and logged. Before,
+such messages vanished at the tail of a burst, where the consumer's sequence check cannot see them.
 """
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ import logging
 import time
 from typing import Any
 
+import zmq
+
 from bus import messages as m
 
 log = logging.getLogger("runtime")
@@ -25,8 +32,12 @@ log = logging.getLogger("runtime")
 
 class Outbox:
     def __init__(self, node: str, inc: str, pub, topics: list[str], consumers: dict[str, set[str]],
-                 retain_bytes: int, counters: collections.Counter):
+                 retain_bytes: int, counters: collections.Counter, backlog_bytes: int = 64 << 20):
         self.node, self.inc, self.pub = node, inc, pub
+        self.backlog: collections.deque = collections.deque()
+        self.backlog_held = 0
+        self.backlog_bytes = backlog_bytes
+        self.hwm_warned = 0.0
         self.seq = dict.fromkeys(topics, 0)
         self.retain_bytes = retain_bytes
         self.counters = counters
@@ -40,17 +51,49 @@ class Outbox:
         self.seq[topic] += 1
         seq = self.seq[topic]
         frames = m.encode(topic, msg, self.node, self.inc, seq, turn)
+        nbytes = sum(len(f) if isinstance(f, bytes) else f.nbytes for f in frames)
         kept = self.retained.get(topic)
         if kept is not None:
-            nbytes = sum(len(f) if isinstance(f, bytes) else f.nbytes for f in frames)
             kept[seq] = (frames, nbytes)
             self.held[topic] += nbytes
             while self.held[topic] > self.retain_bytes and len(kept) > 1:
                 old_seq, (_, old_bytes) = kept.popitem(last=False)
                 self.held[topic] -= old_bytes
                 self._unprotected(topic, old_seq)
-        self.pub.send_multipart(frames, copy=False)
-        self.counters["tx"] += 1
+        self._out(frames, nbytes, topic)
+
+    def _out(self, frames: list, nbytes: int, topic: str) -> None:
+        if not self.backlog:
+            try:
+                self.pub.send_multipart(frames, flags=zmq.NOBLOCK, copy=False)
+                self.counters["tx"] += 1
+                return
+            except zmq.Again:
+                self.counters["hwm_waits"] += 1
+        self.backlog.append((frames, nbytes, topic))
+        self.backlog_held += nbytes
+        while self.backlog_held > self.backlog_bytes and len(self.backlog) > 1:
+            _, old_bytes, old_topic = self.backlog.popleft()
+            self.backlog_held -= old_bytes
+            self.counters["dropped_hwm"] += 1
+            now = time.monotonic()
+            if now - self.hwm_warned >= 1.0:
+                self.hwm_warned = now
+                log.warning("%s: a subscriber is not keeping up (high-water mark reached and %d bytes waiting); "
+                            "dropped the oldest waiting message (%d so far)", old_topic, self.backlog_bytes,
+                            self.counters["dropped_hwm"])
+
+    def flush(self) -> None:
+        """Retry what waits for a full subscriber (every loop turn)."""
+        while self.backlog:
+            frames, nbytes, _ = self.backlog[0]
+            try:
+                self.pub.send_multipart(frames, flags=zmq.NOBLOCK, copy=False)
+            except zmq.Again:
+                return
+            self.backlog.popleft()
+            self.backlog_held -= nbytes
+            self.counters["tx"] += 1
 
     def _unprotected(self, topic: str, seq: int) -> None:
         self.counters["unprotected"] += 1
@@ -71,9 +114,9 @@ class Outbox:
             if node not in acked:
                 continue
             n = 0
-            for seq, (frames, _) in self.retained[topic].items():
+            for seq, (frames, nbytes) in self.retained[topic].items():
                 if seq > acked[node]:
-                    self.pub.send_multipart(frames, copy=False)
+                    self._out(frames, nbytes, topic)
                     n += 1
             if n:
                 self.counters["redelivered"] += n

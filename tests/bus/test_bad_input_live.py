@@ -23,7 +23,7 @@ TOPIC = b"ext/junk\0"
 
 
 def junk(kind: str, rng: random.Random) -> list:
-    head = lambda tag, body: msgpack.packb([tag, rng.randint(1, 10**6), "x", "y", 0.0, 0.0, "", body])
+    head = lambda tag, body: msgpack.packb([tag, rng.randint(1, 10**6), "x", "y", 0.0, 0.0, 0, body])
     if kind == "undecodable":
         return [TOPIC, b"\xc1" + rng.randbytes(rng.randint(0, 40))]
     if kind == "short":
@@ -90,7 +90,7 @@ frames_strategy = st.one_of(
               st.dictionaries(st.sampled_from(["text", "n", "pcm", "image", "label", "x"]),
                               st.one_of(st.none(), st.integers(-5, 5), st.text(max_size=5), st.binary(max_size=5),
                                         st.lists(st.integers(0, 3), max_size=2)), max_size=3))
-    .map(lambda tb: [msgpack.packb([tb[0], 1, "s", "i", 0.0, 0.0, "", tb[1]])]),
+    .map(lambda tb: [msgpack.packb([tb[0], 1, "s", "i", 0.0, 0.0, 0, tb[1]])]),
 )
 
 

@@ -88,7 +88,7 @@ class FakePub:
     def __init__(self):
         self.sent = []
 
-    def send_multipart(self, frames, copy=True):
+    def send_multipart(self, frames, flags=0, copy=True):
         self.sent.append(m.decode(frames)[1].seq)
 
 
@@ -158,3 +158,30 @@ def test_harness_turns_interrupts_and_qos():
     h.queue("text", m.Text("끊길 말"))
     h.interrupt_now()
     assert h.run_queued() == [] and h.counters["dropped_interrupted"] == 1
+
+
+def test_a_full_subscriber_makes_the_producer_wait_or_count_never_drop_silently(tmp_path):
+    import time
+    import zmq
+    from bus.sockets import Sockets
+    s = Sockets()
+    pub = s.data_pub(hwm=5)
+    pub.bind(f"ipc://{tmp_path}/p.sock")
+    sub = s.make(zmq.SUB, server=False, rcvhwm=5)
+    sub.setsockopt(zmq.SUBSCRIBE, b"")
+    sub.connect(f"ipc://{tmp_path}/p.sock")
+    pub.recv()                                         # the subscription arrived
+    counters = collections.Counter()
+    box = Outbox("p", "1", pub, ["p/out"], {}, retain_bytes=0, counters=counters, backlog_bytes=1000)
+    for i in range(100):
+        box.send("p/out", m.Text(f"{i:03d}"), 0)
+    assert box.backlog and counters["hwm_waits"] == 1  # the subscriber's pipe is full: held, in order
+    got, deadline = [], time.monotonic() + 10
+    while len(got) + counters["dropped_hwm"] < 100 and time.monotonic() < deadline:
+        box.flush()
+        while sub.poll(10):
+            got.append(m.decode(sub.recv_multipart())[2].text)
+    assert counters["dropped_hwm"] > 0 and len(got) + counters["dropped_hwm"] == 100   # all counted
+    assert got == sorted(got) and got[-1] == "099"                                     # newest kept
+    sub.close(0)
+    pub.close(0)

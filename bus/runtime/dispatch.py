@@ -1,0 +1,84 @@
+"""Data in and handlers (a mixin of Runtime): decode and check each message, de-duplicate it,
+drop it if its turn is over, queue it by its input's QoS, and run handlers, on the receive loop
+or, for `blocking` inputs, on the worker thread. Whatever a handler causes on a socket goes
+through the I/O thread (`on_io`).
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from typing import Any, Optional
+
+from bus import messages as m
+from bus.runtime.inbox import Item
+
+
+class Dispatch:
+    def _ingest(self, frames: list, direct: bool = False) -> None:
+        try:
+            topic, h, msg = m.decode(frames, self.max_bytes)
+        except m.BadMessage as e:
+            return self._drop(e.reason, str(e))
+        names = self.in_map.get(topic)
+        if not names:
+            return self._drop("unexpected_topic", topic)
+        if len(names) > 1 or not isinstance(msg, self.cls.inputs[names[0]]):
+            names = [n for n in names if isinstance(msg, self.cls.inputs[n])]
+        if not names:
+            name = self.in_map[topic][0]
+            return self._drop("wrong_type", f"{topic} carries {h.type}; input '{name}' takes {self.cls.inputs[name].TAG}")
+        key = (topic, h.src, h.inc)
+        why = self.intake.accept(key, h.seq, time.monotonic())
+        if why:
+            return self._drop(why, f"{topic} seq {h.seq} from {h.src}")
+        self.counters["rx"] += 1
+        if self._old(h.turn):
+            return self._drop("old_turn", f"{topic} seq {h.seq} of turn {h.turn}")
+        if direct and len(names) == 1 and names[0] in self.loop_set and self.state == "ok" \
+                and not self.handed and not self.inbox.ready(self.loop_inputs):
+            return self._call(self.handlers[names[0]], h, msg)   # finished before the next ack is made
+        nbytes = sum(len(f) if isinstance(f, bytes) else len(f.buffer) for f in frames)
+        if self.state == "standby":
+            self.intake.begin(key, h.seq, len(names))
+            self.standby_buf.append((names, key, h, msg, nbytes))
+            return
+        if self.handed and h.seq <= self.handed.get(key, 0):
+            self.counters["taken_by_predecessor"] += 1   # it arrived here later than there
+            return
+        self._enqueue(names, key, h, msg, nbytes)
+
+    def _enqueue(self, names: list, key: tuple, h: m.Header, msg: Any, nbytes: int, begun: bool = False) -> None:
+        if not begun:
+            self.intake.begin(key, h.seq, len(names))
+        for name in names:
+            for item, why in self.inbox.put(name, key, h, msg, nbytes):
+                self._drop(f"{why}_{name}" if why == "overflow" else why,
+                           f"input '{name}' is full ({self.qos[name]}); the node cannot keep up")
+                self.intake.done(item.key, item.header.seq)
+
+    def _handle(self, item: Item) -> None:
+        if self._old(item.header.turn):
+            self.on_io(self._count, "dropped_interrupted")
+        else:
+            self._call(self.handlers[item.name], item.header, item.msg)
+        self.on_io(self.intake.done, item.key, item.header.seq)
+
+    def _call(self, fn, h: Optional[m.Header], msg: Any) -> None:
+        self.local.header, self.local.epoch = h, self.epoch
+        try:
+            fn() if msg is None else fn(msg)
+        except Exception as e:
+            self.on_io(self._handler_error, getattr(fn, "__name__", "handler"), e, traceback.format_exc(limit=6))
+        finally:
+            self.local.header = None
+
+    def _work_loop(self) -> None:
+        while not self.stop_requested:
+            item = self.inbox.take(self.work_inputs, wait_s=0.2)
+            if item is None:
+                continue
+            self.worker_busy = True
+            try:
+                self._handle(item)
+            finally:
+                self.worker_busy = False
