@@ -3,15 +3,22 @@
 A silence threshold alone cuts off a senior who pauses to think, so the end of a turn is decided
 in two steps:
 
-1. After `eot_silence_s` of silence, smart-turn hears the turn (up to the end of speech plus a
-   short tail, as it was trained) and says whether the speaker has finished. At or above
-   `eot_threshold` the turn ends ("end_of_turn").
+1. After `eot_silence_s` of silence, smart-turn hears the turn up to the end of speech (plus
+   `eot_tail_s` of the silence: none by default; more silence makes it surer the turn is over,
+   which cuts seniors off) and says whether the speaker has finished. At or above
+   `eot_threshold` (0.9: it is overconfident on Korean, see docs/hearing.md) the turn ends
+   ("end_of_turn").
 2. Otherwise the mic waits: speech that resumes continues the same utterance; `max_wait_s` of
    silence ends it anyway ("max_wait").
 
+3. If the model was not quite sure (below `rejoin_below`) and the senior goes on within
+   `rejoin_s` of the end of speech, the new utterance *continues* the last one: it carries all of its audio (the pause included), and its
+   start event names the utterance it replaces (`continues`), so that the mic can interrupt the
+   answer to the half sentence and STT hears the whole one.
+
 An utterance also ends at `max_utterance_s` ("max_length") and when the source ends ("flush").
 Speech must last `min_speech_s` to begin one (a cough or a click does not); `preroll_s` of audio
-before the onset is kept so that the first syllable is whole.
+before the onset and `postroll_s` after the end are kept so that no syllable is clipped.
 
 `Endpointer.feed(frame)` is pure logic over the sample clock (no time.time(), no bus): it
 returns the events of that frame, so tests and `run.py stt FILE` drive it faster than real time.
@@ -35,11 +42,14 @@ class EndpointParams:
     vad_release: float = 0.35        # ... and stops below this one (hysteresis)
     min_speech_s: float = 0.25
     preroll_s: float = 0.3
+    postroll_s: float = 0.2          # audio kept after the end of speech
     eot_silence_s: float = 0.6       # silence before asking the end-of-turn model
-    eot_tail_s: float = 0.2          # silence the model hears after the speech
-    eot_threshold: float = 0.5
+    eot_tail_s: float = 0.0          # silence the model hears after the speech
+    eot_threshold: float = 0.9
     max_wait_s: float = 2.5          # the longest silence inside one utterance
     max_utterance_s: float = 30.0
+    rejoin_s: float = 2.0            # speech this soon after an end_of_turn continues that utterance ...
+    rejoin_below: float = 0.98       # ... when the model was not this sure (finished sentences score ~0.985)
 
 
 @dataclass
@@ -52,6 +62,7 @@ class Event:
     pcm_start: int = 0               # stream sample of pcm[0]
     reason: str = ""
     eot_prob: float = -1.0
+    continues: str = ""              # start: the utterance this one replaces (it goes on after a pause)
 
 
 @dataclass
@@ -72,29 +83,35 @@ class Endpointer:
         self.run = 0                          # consecutive speech samples (before a turn begins)
         self.speaking = False
         self.turn: Optional[_Turn] = None
-        self.probs: list[float] = []
+        self.last: Optional[_Turn] = None     # the turn just ended by the model, while it may go on
 
     def feed(self, frame: np.ndarray, hold_start: bool = False) -> list[Event]:
         """Consume one frame; `hold_start` delays the start of a new turn (echo guard)."""
         p, events = self.p, []
-        start = self.sample
         self.sample += len(frame)
         keep = int(p.preroll_s * RATE) + len(frame) + int(p.min_speech_s * RATE) + WINDOW
         self.history = np.concatenate([self.history, frame])[-keep:]
-        probs = self.vad(frame)
-        self.probs += probs
-        for prob in probs:
+        for prob in self.vad(frame):
             self.speaking = prob >= (p.vad_release if self.speaking else p.vad_threshold)
         if self.turn is not None:
             self.turn.chunks.append(frame)
+        elif self.last is not None:
+            self.last.chunks.append(frame)
+            if self.sample - self.last.last_speech > (p.rejoin_s + p.min_speech_s) * RATE + len(frame):
+                self.last = None
         if self.speaking:
             self.run += len(frame)
             if self.turn is None and self.run >= p.min_speech_s * RATE and not hold_start:
                 onset = self.sample - self.run
                 pre = max(0, onset - int(p.preroll_s * RATE))
-                head = self.history[-min(self.sample - pre, len(self.history)):]
-                self.turn = _Turn(new_id(), onset, [head.copy()], self.sample, pcm_start=self.sample - len(head))
-                events.append(Event("start", self.turn.id, onset, at=self.sample))
+                last, self.last = self.last, None
+                if last is not None and onset - last.last_speech <= p.rejoin_s * RATE:
+                    self.turn = _Turn(new_id(), onset, last.chunks, self.sample, pcm_start=last.pcm_start)
+                else:
+                    last = None
+                    head = self.history[-min(self.sample - pre, len(self.history)):]
+                    self.turn = _Turn(new_id(), onset, [head.copy()], self.sample, pcm_start=self.sample - len(head))
+                events.append(Event("start", self.turn.id, onset, at=self.sample, continues=last.id if last else ""))
             if self.turn is not None:
                 self.turn.last_speech = self.sample
                 self.turn.asked = False
@@ -127,7 +144,10 @@ class Endpointer:
     def _end(self, reason: str, prob: float = -1.0) -> Event:
         t, self.turn = self.turn, None
         audio = np.concatenate(t.chunks)
-        tail = int(self.p.eot_tail_s * RATE)
+        if reason == "end_of_turn" and self.p.rejoin_s > 0 and prob < self.p.rejoin_below:
+            t.chunks = [audio]
+            self.last = t
+        tail = int(self.p.postroll_s * RATE)
         audio = audio[:max(0, t.last_speech - t.pcm_start) + tail]
         self.run = 0
         return Event("end", t.id, t.last_speech, at=self.sample, pcm=audio, pcm_start=t.pcm_start,

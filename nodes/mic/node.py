@@ -49,9 +49,10 @@ class MicNode(Node):
         min_speech_s: float = 0.25
         preroll_s: float = 0.3
         eot_silence_s: float = 0.6
-        eot_threshold: float = 0.5
+        eot_threshold: float = 0.9
         max_wait_s: float = 2.5
         max_utterance_s: float = 30.0
+        rejoin_s: float = 2.0              # speech this soon after an end of turn continues it
         end_of_turn_model: str = ""        # "": var/models/smart-turn-v3.2-cpu.onnx; "none": silence only
         barge_in_s: float = 0.8            # user speech over the kiosk before it counts
         echo_tail_s: float = 0.3
@@ -86,7 +87,7 @@ class MicNode(Node):
         ep = EndpointParams(vad_threshold=p.vad_threshold, vad_release=min(0.35, p.vad_threshold),
                             min_speech_s=p.min_speech_s, preroll_s=p.preroll_s, eot_silence_s=p.eot_silence_s,
                             eot_threshold=p.eot_threshold, max_wait_s=p.max_wait_s,
-                            max_utterance_s=p.max_utterance_s)
+                            max_utterance_s=p.max_utterance_s, rejoin_s=p.rejoin_s)
         self.endpointer = Endpointer(SileroVad(), eot, ep)
         self.echo = EchoGuard(tail_s=p.echo_tail_s, echo_corr=p.echo_corr)
         self.recent = np.zeros(0, np.int16)
@@ -192,6 +193,9 @@ class MicNode(Node):
         if barge_in:
             self.log.info("barge-in: the senior spoke over the kiosk")
             self.interrupt("barge_in", turn=self.turn)
+        elif ev.continues:   # the last turn ended too soon: its answer stops, this utterance holds both
+            self.log.info("utterance %s goes on after a pause (replaces %s)", ev.utterance, ev.continues)
+            self.interrupt("continued", turn=self.turn)
         self.publish("activity", VoiceActivity("start", ev.utterance, ev.sample, RATE, self._mono(ev.sample, now)),
                      turn=self.turn)
 

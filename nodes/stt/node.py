@@ -39,7 +39,7 @@ class SttNode(Node):
         beam_size: int = 5
         threads: int = 0                  # CPU threads; 0: up to 4
         vocabulary: str = DEFAULT_VOCABULARY
-        use_prompt: bool = False
+        use_prompt: bool = True
         use_hotwords: bool = True
         partial_every_s: float = 0.0      # 0: no partials (a CPU kiosk cannot afford them)
         min_dbfs: float = -50.0           # quieter utterances are not transcribed
@@ -67,7 +67,7 @@ class SttNode(Node):
 
     def on_utterance(self, msg: Utterance):
         self._live.pop(msg.utterance, None)
-        self._done.add(msg.utterance)
+        self._done = (self._done | {msg.utterance}) if len(self._done) < 64 else {msg.utterance}
         t0 = time.monotonic()
         r = self.engine.transcribe(msg.pcm, partial=False, min_dbfs=self.params.min_dbfs)
         if self.cancelled():

@@ -28,6 +28,7 @@ class Heard:
     low_confidence: bool = False
     dropped: str = ""
     stt_ms: float = 0.0
+    replaced: bool = False         # a later utterance continued this one (the senior went on)
 
 
 @dataclass
@@ -51,15 +52,16 @@ class Pipeline:
         self.vad.reset()
         ep = Endpointer(self.vad, self.eot, self.params)
         pcm = np.concatenate([pcm, np.zeros(int(tail_s * RATE) + FRAME, np.int16)])
-        found = []
+        found, replaced = [], set()
         for i in range(0, len(pcm) - FRAME + 1, FRAME):
             t0 = time.perf_counter()
             events = ep.feed(pcm[i:i + FRAME])
             took = (time.perf_counter() - t0) * 1000
             found += [(ev, took) for ev in events if ev.kind == "end"]
+            replaced |= {ev.continues for ev in events if ev.continues}
         found += [(ev, 0.0) for ev in ep.flush()]
-        return [Heard(ev.utterance, ev.pcm_start / RATE, ev.sample / RATE, ev.at / RATE, took, ev.reason)
-                for ev, took in found], [ev.pcm for ev, _ in found]
+        return [Heard(ev.utterance, ev.pcm_start / RATE, ev.sample / RATE, ev.at / RATE, took, ev.reason,
+                      replaced=ev.utterance in replaced) for ev, took in found], [ev.pcm for ev, _ in found]
 
     def run(self, pcm: np.ndarray) -> FileResult:
         t0 = time.perf_counter()
@@ -70,7 +72,7 @@ class Pipeline:
             h.stt_ms = (time.perf_counter() - t1) * 1000
             h.text, h.avg_logprob, h.no_speech_prob = r.text, r.avg_logprob, r.no_speech_prob
             h.low_confidence, h.dropped = r.low_confidence, r.dropped
-        text = " ".join(h.text for h in heard if h.text)
+        text = " ".join(h.text for h in heard if h.text and not h.replaced)
         return FileResult(text, len(pcm) / RATE, time.perf_counter() - t0, heard)
 
     def run_file(self, path: str) -> FileResult:

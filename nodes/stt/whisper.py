@@ -37,7 +37,7 @@ def load_vocabulary(path: str) -> tuple[str, str]:
 class FasterWhisperTranscriber(Transcriber):
     def __init__(self, model: str = "base", model_path: str = "", device: str = "auto", compute_type: str = "",
                  language: str = "ko", beam_size: int = 5, threads: int = 0, vocabulary: str = DEFAULT_VOCABULARY,
-                 use_prompt: bool = False, use_hotwords: bool = True):
+                 use_prompt: bool = True, use_hotwords: bool = True):
         from faster_whisper import WhisperModel
         import ctranslate2
         if device == "auto":

@@ -40,3 +40,16 @@ def test_a_finished_sentence_ends_within_0_8_s():
     ends = utterances(pcm, EndpointParams(), SmartTurn())
     assert len(ends) == 1 and ends[0].reason == "end_of_turn" and ends[0].eot_prob >= 0.5
     assert (ends[0].at - len(pcm)) / 16000 <= 0.8          # decided within 0.8 s of the audio's end
+
+
+def test_speech_resuming_soon_after_an_early_end_continues_the_utterance():
+    eot = SmartTurn()
+    p = EndpointParams(eot_threshold=0.0, rejoin_below=1.01)     # the model always says "finished"
+    ep = Endpointer(SileroVad(), eot, p)
+    pcm = np.concatenate([paused(1.5), np.zeros(3 * 16000, np.int16)])
+    evs = [ev for i in range(0, len(pcm) - 319, 320) for ev in ep.feed(pcm[i:i + 320])]
+    assert [e.kind for e in evs] == ["start", "end", "start", "end"]
+    assert evs[1].reason == "end_of_turn" and evs[2].continues == evs[1].utterance
+    assert len(evs[3].pcm) / 16000 > 3.47 + 1.5 - 0.3 and evs[3].pcm_start == evs[1].pcm_start
+    assert [e.kind for e in utterances(paused(3.0), EndpointParams(eot_threshold=0.0, rejoin_below=1.01))].count("end") == 2
+    assert all(not e.continues for e in utterances(paused(1.5), EndpointParams(eot_threshold=0.0, rejoin_below=0.0)))

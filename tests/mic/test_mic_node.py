@@ -98,3 +98,14 @@ def test_check_reports_bad_params():
     problems = MicNode.check(params)
     assert any("does not exist" in p for p in problems)
     assert any("eot_silence_s" in p for p in problems)
+
+
+def test_a_turn_ended_too_soon_is_continued_and_its_answer_interrupted():
+    from tests.mic.test_endpoint import paused
+    h = Harness(MicNode, {"autostart": False, "eot_threshold": 0.0, "rejoin_s": 2.0})
+    h.node.endpointer.p.rejoin_below = 1.01          # the model "finished" the half sentence
+    drive(h, np.concatenate([paused(1.5), np.zeros(3 * 16000, np.int16)]))
+    utts = events(h, "utterance")
+    assert len(utts) == 2 and [i.reason for i in h.interrupts] == ["continued"]
+    assert utts[1][1] == h.interrupts[0].turn > utts[0][1]
+    assert len(utts[1][0].pcm) > len(utts[0][0].pcm) + 1.5 * 16000

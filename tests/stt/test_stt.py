@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from bus.messages import Utterance
+from bus.messages import AudioChunk, Utterance
 from bus.testing import Harness
 from hardware.audio_in import load_audio
 from nodes.mic.node import MicNode
@@ -79,3 +79,18 @@ def test_run_py_stt_json():
     assert set(row) >= {"file", "text", "duration_s", "elapsed_s"} and row["file"] == OTHER
     assert abs(row["duration_s"] - 2.79) < 0.05 and row["elapsed_s"] > 0
     assert cer(transcripts()["ko_male_which_stop.wav"], row["text"]) <= 0.25, row["text"]
+
+
+def test_partial_hypothesis_while_the_senior_speaks():
+    h = Harness(SttNode, {"threads": 2, "partial_every_s": 100.0})   # one partial at most in this test
+    clip = load_audio(CLEAN)
+    out = []
+    for i in range(0, 16000 * 2, 320):                               # the first 2 s, still speaking
+        out += h.send("audio", AudioChunk(clip[i:i + 320], 16000, "mic", "u1", i), turn=5)
+    assert len(out) == 1
+    partial = out[0][1]
+    assert partial.final is False and partial.utterance == "u1" and out[0][2] == 5
+    assert partial.text.replace(" ", "").startswith("정부")
+    final = h.send("utterance", Utterance(clip, 16000, "u1"), turn=5)
+    assert final[0][1].final
+    assert h.send("audio", AudioChunk(clip[:320], 16000, "mic", "u1", 0, True)) == []   # after the final: none
