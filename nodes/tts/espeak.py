@@ -84,6 +84,8 @@ class EspeakVoice(Voice):
         stop = threading.Event()
         thread = threading.Thread(target=self._synth, args=(said, speed, out, stop), daemon=True, name="espeak")
         thread.start()
+        words = _Words(said)
+        total, speech_end = 0, None         # where the trailing silence begins
         try:
             while True:
                 item = out.get()
@@ -91,9 +93,17 @@ class EspeakVoice(Voice):
                     break
                 if isinstance(item, BaseException):
                     raise item
+                item.words = words.feed(item.words)
+                for pos, phone in item.phones:
+                    if not phone.startswith("_"):
+                        speech_end = None
+                    elif speech_end is None:
+                        speech_end = pos
+                total += len(item.pcm)
                 yield item
                 if cancelled():
-                    break
+                    return
+            yield Piece(np.zeros(0, np.int16), [], words.finish(speech_end if speech_end is not None else total))
         finally:
             stop.set()
 
@@ -134,3 +144,48 @@ class EspeakVoice(Voice):
             out.put(e)
         finally:
             out.put(None)
+
+
+class _Words:
+    """espeak-ng reports no word event for some Korean words ("없는 문장입니다." has one, for 없는).
+    Each event it does report is an anchor; the words between two anchors share the time between
+    them by their number of syllables. An anchor is handed out once the next one (or the end) is
+    known, so every word of the text gets a start."""
+
+    def __init__(self, text: str):
+        import re
+        self.spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        self.pending: tuple[int, int] | None = None      # (start sample, word index)
+        self.last = 0
+
+    def _index(self, end_char: int) -> int:
+        return next((i for i, (s, e) in enumerate(self.spans) if end_char <= e), len(self.spans) - 1)
+
+    def feed(self, events: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        out = []
+        for start, end_char in events:
+            i = self._index(end_char)
+            if self.pending is not None and i <= self.pending[1]:
+                continue
+            out += self._fill(start, i)
+            self.pending = (start, i)
+        return out
+
+    def finish(self, end_sample: int | None = None) -> list[tuple[int, int]]:
+        if self.pending is None:
+            return []
+        return self._fill(self.pending[0] + 1 if end_sample is None else end_sample, len(self.spans))
+
+    def _fill(self, until: int, upto: int) -> list[tuple[int, int]]:
+        """Marks for the pending anchor and the words after it, before word `upto` starts at `until`."""
+        if self.pending is None:
+            return []
+        start, first = self.pending
+        group = list(range(first, upto))
+        weights = [max(1, self.spans[k][1] - self.spans[k][0]) for k in group]
+        total, acc, out = sum(weights), 0, []
+        for k, w in zip(group, weights):
+            out.append((start + (until - start) * acc // total, self.spans[k][1]))
+            acc += w
+        self.pending = None
+        return out
