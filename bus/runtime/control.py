@@ -32,8 +32,11 @@ class Control:
                 self._on_control(topic, header, msg)
 
     def _raise_interrupt(self, msg: m.Interrupt) -> None:
-        """Our node interrupted: apply it here now, and tell everyone."""
-        self.own_interrupts.append(msg.turn)
+        """Our node interrupted: apply it here now, and tell everyone: in band to our own
+        consumers (one hop, ahead of the new turn's data, behind the old turn's) and on the control
+        plane to all."""
+        self.seen_interrupts.append((self.id, self.inc, msg.turn))
+        self.outbox.interrupt(msg)
         self.client.send_ctl(INTERRUPT, msg, msg.turn)
         self._apply_interrupt(msg, None)
 
@@ -50,8 +53,11 @@ class Control:
 
     def _on_control(self, topic: str, header: m.Header, msg: Any) -> None:
         if isinstance(msg, m.Interrupt):
-            if header.src == self.id and header.inc == self.inc and msg.turn in self.own_interrupts:
-                return   # our own, already applied
+            if msg.turn:   # it comes both in band and on the control plane: apply it once
+                key = (header.src, header.inc, msg.turn)
+                if key in self.seen_interrupts:
+                    return
+                self.seen_interrupts.append(key)
             return self._apply_interrupt(msg, header)
         if not isinstance(msg, m.Command) or msg.op == "ping":
             return

@@ -33,7 +33,7 @@ from bus.runtime.intake import Intake
 from bus.runtime.outbox import Outbox
 from bus.runtime.status import Reporting
 from bus.sockets import load_curve
-from bus.transport import HEARTBEAT_S, INTERRUPT, MARKER_PREFIX, BusAddress, Client
+from bus.transport import HEARTBEAT_S, INTERRUPT, MARKER_PREFIX, BusAddress, Client, topic_frame
 
 log = logging.getLogger("runtime")
 DISPATCH = 64          # messages handled (and drained) per loop turn; control is checked before each
@@ -68,6 +68,8 @@ class Runtime(Reporting, Handover, Control, Dispatch):
         for name, topic in spec.get("inputs", {}).items():
             self.in_map[topic].append(name)
             self.client.want(topic)
+        if self.in_map:   # producers' interrupts, in band ("_int" sorts before the marker)
+            self.client.data_sub.setsockopt(zmq.SUBSCRIBE, topic_frame(INTERRUPT))
         self.calls = Calls()
         self.poller = self.client.poller
         self.poller.register(self.pub, zmq.POLLIN)
@@ -89,7 +91,7 @@ class Runtime(Reporting, Handover, Control, Dispatch):
         self.health, self.health_reason, self.error_until = "ok", "", 0.0
         self.turn_floor = 0                 # messages of older turns (not 0) are dropped
         self.epoch = 0                      # interrupts so far (cancels work of turn 0)
-        self.own_interrupts: collections.deque = collections.deque(maxlen=64)
+        self.seen_interrupts: collections.deque = collections.deque(maxlen=256)
         self.standby_buf: list = []
         self.retire_to: Optional[str] = None
         self.retire_first: dict = {}

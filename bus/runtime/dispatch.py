@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from bus import messages as m
 from bus.runtime.inbox import Item
+from bus.transport import INTERRUPT
 
 
 class Dispatch:
@@ -21,6 +22,8 @@ class Dispatch:
             return self._drop(e.reason, str(e))
         names = self.in_map.get(topic)
         if not names:
+            if topic == INTERRUPT and isinstance(msg, m.Interrupt):
+                return self._on_control(topic, h, msg)
             return self._drop("unexpected_topic", topic)
         if len(names) > 1 or not isinstance(msg, self.cls.inputs[names[0]]):
             names = [n for n in names if isinstance(msg, self.cls.inputs[n])]

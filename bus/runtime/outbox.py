@@ -26,6 +26,7 @@ from typing import Any
 import zmq
 
 from bus import messages as m
+from bus.transport import INTERRUPT
 
 log = logging.getLogger("runtime")
 
@@ -38,6 +39,7 @@ class Outbox:
         self.backlog_held = 0
         self.backlog_bytes = backlog_bytes
         self.hwm_warned = 0.0
+        self.seq_int = 0
         self.seq = dict.fromkeys(topics, 0)
         self.retain_bytes = retain_bytes
         self.counters = counters
@@ -104,6 +106,12 @@ class Outbox:
             log.warning("%s: %s have not acknowledged seq %d and it no longer fits in retain_bytes "
                         "(%d bytes); it will not be redelivered if they restart (%d so far)",
                         topic, late, seq, self.retain_bytes, self.counters["unprotected"])
+
+    def interrupt(self, msg: m.Interrupt) -> None:
+        """Our node began a new turn: tell our consumers in band, in order with our data."""
+        self.seq_int += 1
+        frames = m.encode(INTERRUPT, msg, self.node, self.inc, self.seq_int, msg.turn)
+        self._out(frames, sum(len(f) for f in frames), INTERRUPT)
 
     def on_marker(self, node: str, inc: str) -> None:
         """A consumer incarnation attached: send it what its node has not acknowledged."""
