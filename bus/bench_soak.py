@@ -293,6 +293,9 @@ def summarise(sent: list, got: list, kills: list, events: list, ready_s, args) -
         "deaths": deaths,
         "crash_log": crashes,
         "lost_turns": [s["i"] for s in sent if s["turn"] not in replies][:50],
+        "duplicate_turns": [{"i": s["i"], "replies": [(r["kind"], r.get("src"), r.get("inc")) for r in replies.get(s["turn"], [])],
+                             "crisis_alerts": len(crisis_alerts.get(s["turn"], []))} for s in sent
+                            if len(replies.get(s["turn"], [])) > 1 or len(crisis_alerts.get(s["turn"], [])) > 1][:50],
         "setup": {"turns": args.turns, "interval_s": args.interval, "kill_every_s": args.kill_every,
                   "burners": args.burners, "seed": args.seed},
     }
@@ -337,6 +340,8 @@ def main(argv: list[str]) -> int:
         print(f"  (the launcher's hang watchdog: {h})")
     if res["lost_turns"]:
         print(f"  lost turns: {res['lost_turns']}")
+    for d in res["duplicate_turns"]:
+        print(f"  duplicated turn {d['i']}: replies {d['replies']}, crisis alerts {d['crisis_alerts']}")
     for k, v in res["targets"].items():
         print(f"  {'MET ' if v else 'MISS'} {k}")
     return 0

@@ -113,12 +113,13 @@ def cmd_launch(args) -> int:
 
 def cmd_interrupt(args) -> int:
     c = _client(args)
+    turn = m.new_turn()   # a barge-in begins a new turn: everything of older turns stops
     try:
-        c.send_ctl("_int", m.Interrupt(args.reason))
+        c.send_ctl("_int", m.Interrupt(args.reason, turn), turn)
         time.sleep(0.2)   # let it leave before the socket closes
     finally:
         c.close()
-    print(f"interrupt sent ({args.reason})")
+    print(f"interrupt sent ({args.reason}, turn {turn})")
     return 0
 
 

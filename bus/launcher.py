@@ -41,6 +41,8 @@ class Proc:
     next_start: Optional[float] = None
     state: str = "running"          # running | backoff | failed | stopped | swapping
     last_seen: float = 0.0          # last heartbeat of this incarnation
+    served: bool = False            # this incarnation reached ok (a crash-loop never does)
+    quick_failures: int = 0         # deaths in a row without reaching ok: they set the back-off
 
 
 class Launcher:
@@ -80,7 +82,7 @@ class Launcher:
         with self.lock:
             proc = self.procs.setdefault(spec.id, Proc(spec))
             proc.spec, proc.popen, proc.inc, proc.started = spec, popen, inc, time.monotonic()
-            proc.state, proc.next_start, proc.last_seen = "running", None, 0.0
+            proc.state, proc.next_start, proc.last_seen, proc.served = "running", None, 0.0, False
         log.info("started %s (%s) pid %d", spec.id, spec.cls, popen.pid)
 
     def check_processes(self) -> None:
@@ -121,7 +123,10 @@ class Launcher:
                     self._event(node_id, "error", "gave_up", how)
                     self._required_gone(p, how)
                     continue
-                delay = min(policy.backoff_s * 2 ** (len(p.failures) - 1), policy.max_backoff_s)
+                # back off exponentially while it dies before serving; a node that had been serving
+                # (killed, or one crash) comes back at once, or a soak's kills would add up to minutes
+                p.quick_failures = 1 if p.served else p.quick_failures + 1
+                delay = min(policy.backoff_s * 2 ** (p.quick_failures - 1), policy.max_backoff_s)
                 p.state, p.next_start = "backoff", now + delay
                 log.warning("%s %s; restarting in %.1f s (%d/%d)", node_id, how, delay,
                             len(p.failures), policy.max_restarts)
@@ -333,6 +338,7 @@ class Launcher:
             p = self.procs.get(s.node)
             if p is not None and p.inc == s.inc:
                 p.last_seen = time.monotonic()
+                p.served = p.served or s.state in ("ok", "degraded")
                 self.status[s.node] = s
                 if s.params:
                     p.spec.params = dict(s.params)

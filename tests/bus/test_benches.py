@@ -39,6 +39,7 @@ def test_soak_bench_counts_lost_duplicates_crises_and_crashes():
     res = bench_soak.summarise(sent, got, kills, events, 12.3, args)
     assert (res["turns_sent"], res["turns_answered"], res["turns_lost"]) == (14, 13, 1)
     assert res["duplicates"] == 1 and res["lost_turns"] == [3]
+    assert [d["i"] for d in res["duplicate_turns"]] == [5]
     assert (res["crises_sent"], res["crises_alerted"]) == (2, 1)
     assert res["crashes"] == 2 and any("SIGABRT" in c for c in res["crash_log"])   # the 2nd SIGKILL was not ours
     assert res["latency_ms"]["p50"] == pytest.approx(50.0, abs=0.1)
