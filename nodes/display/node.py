@@ -34,7 +34,7 @@ class DisplayNode(Node):
               "request": StaffAlert, "staff": StaffAction, "mic": AudioChunk}
     outputs = {"touch": Touch}
     optional = frozenset(inputs) - {"reply"}
-    qos = {"frame": QoS(depth=2, keep="latest"), "playback": QoS(depth=2, keep="latest"),
+    qos = {"frame": QoS(depth=4, keep="latest"), "playback": QoS(depth=2, keep="latest"),
            "partial": QoS(depth=4, keep="latest"), "mic": QoS(depth=200, keep="all")}
     clock = staticmethod(time.monotonic)     # tests replace it with a simulated clock
 
@@ -93,7 +93,7 @@ class DisplayNode(Node):
     # --- inputs ---
     def on_frame(self, msg: VideoFrame):
         self.pending.append(msg)
-        if len(self.pending) > 3:          # never a queue: the oldest is dropped
+        if len(self.pending) > 6:          # never a queue: the oldest is dropped
             self.pending.pop(0)
             self.counters["late"] += 1
 
@@ -221,7 +221,6 @@ class DisplayNode(Node):
                 clock = self.position(now)
             else:
                 if pb.playing:
-                    self.counters["late"] += 1
                     continue                # idle frames are stale once speech plays
                 clock = now
             if f.pts > clock + period / 2:

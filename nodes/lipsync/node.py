@@ -35,7 +35,7 @@ class LipsyncNode(Node):
         height: int = 1280
         fps: float = 25.0
         idle_fps: float = 12.5           # while nobody speaks
-        lead_s: float = 0.04             # publish this far ahead of the playback clock
+        lead_s: float = 0.12             # publish this far ahead of the playback clock (3 frames)
         checkpoint: str = ""             # wav2lip: an official Wav2Lip .pth (operator-supplied)
         device: str = "cpu"              # wav2lip: cpu | cuda
         batch: int = 8                   # wav2lip: frames per inference
@@ -106,9 +106,10 @@ class LipsyncNode(Node):
         pb = self.playback
         utt = self.utts.get(pb.utterance) if pb.playing else None
         if utt is not None:
-            k = int(math.floor((self.position(now) + self.params.lead_s) * self.params.fps))
-            if k > self.last_k.get(utt.id, -1):
-                self.emit(utt, k)
+            k = int(math.floor((self.position(now) + self.params.lead_s) * self.params.fps + 1e-6))
+            due = int(math.floor(self.position(now) * self.params.fps))     # a frame before this is late
+            for j in range(max(self.last_k.get(utt.id, -1) + 1, due), k + 1):
+                self.emit(utt, j)
             return
         if now >= self.next_idle:
             self.next_idle = now + 1.0 / self.params.idle_fps

@@ -37,11 +37,13 @@ def test_frames_follow_the_playback_clock_a_little_ahead():
         h.send("playback", Playback("u1", int((t - start) * 16000), t, 16000, True))
         h.advance(0.02)
     frames = [f for f in h.outputs("frame") if f.utterance == "u1"]
-    assert 23 <= len(frames) <= 27               # 25 fps, no duplicates, no queue
+    ahead = round(h.node.params.lead_s * 25)
+    assert 25 <= len(frames) <= 26 + ahead       # every frame of the second (and the lead), once
+    assert [round(f.pts * 25) for f in frames] == list(range(len(frames)))
     pts = [f.pts for f in frames]
     assert pts == sorted(set(pts))
     for f in frames:   # each one is published at most lead_s + one frame ahead of being heard
-        assert f.pts <= 1.0 + 0.04 + 0.04 + 1e-6
+        assert f.pts <= 1.0 + h.node.params.lead_s + 0.04 + 1e-6
     x, y, w, hh = h.node.renderer.comp.mouth_rect(0.0)
     mouths = {f.image[y + 4:y + hh - 4, x + 4:x + w - 4].tobytes() for f in frames}
     assert len(mouths) > 8                       # the mouth moves
