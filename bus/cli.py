@@ -403,7 +403,9 @@ def main(argv: list[str]) -> int:
     try:
         return args.fn(args)
     except ConnectionError as e:
-        print(f"error: {e}", file=sys.stderr)
+        hint = "" if getattr(args, "keys", None) or not hasattr(args, "keys") else \
+            " A graph with CurveZMQ on (bus: {curve: true}) answers only to --keys DIR."
+        print(f"error: {e}{hint}", file=sys.stderr)
         return 2
     except ValueError as e:   # a bad --bus address, keys that do not load
         if type(e).__name__ not in ("ValueError", "KeysMissing"):
