@@ -38,6 +38,7 @@ from bus.transport import HEARTBEAT_S, INTERRUPT, MARKER_PREFIX, BusAddress, Cli
 log = logging.getLogger("runtime")
 DISPATCH = 64          # messages handled (and drained) per loop turn; control is checked before each
 DRAIN_S = 0.005
+BACKPRESSURE = 1024    # queued messages past which the data socket is left alone
 ACK_S = 0.05
 
 
@@ -226,8 +227,9 @@ class Runtime(Reporting, Handover, Control, Dispatch):
         """After a poll (`events`): control, handed-over calls, subscriptions, the data socket into
         the queues. Between two messages (None): control and calls, and data if some waits and
         the last drain is DRAIN_S old (so a keep-latest input stays fresh behind slow handlers).
-        Each drain takes at most DISPATCH messages: a backlog stays in the socket and pushes back
-        on its producer rather than overflowing our queues."""
+        Each drain takes at most DISPATCH messages, none while BACKPRESSURE messages are queued:
+        a backlog stays in the socket and pushes back on its producer (which holds and counts,
+        bus.runtime.outbox) rather than overflowing our queues."""
         ctl, data = self.client.ctl_sub, self.client.data_sub
         if ctl in events if events is not None else ctl.get(zmq.EVENTS) & zmq.POLLIN:
             self._pump_control()
@@ -236,8 +238,8 @@ class Runtime(Reporting, Handover, Control, Dispatch):
         if events is not None and self.pub in events:
             while self.pub.get(zmq.EVENTS) & zmq.POLLIN:
                 self._on_subscription(self.pub.recv())
-        if self.retire_caught_up:
-            return
+        if self.retire_caught_up or self.inbox.size() >= BACKPRESSURE:
+            return   # enough waits here: the rest stays in the socket and slows the producer down
         if events is not None:
             if data not in events:
                 return
