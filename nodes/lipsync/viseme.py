@@ -18,9 +18,9 @@ from nodes.lipsync.visemes import Blend, REST, expand_phones, mouth_track
 class VisemeRenderer(Renderer):
     name = "viseme"
 
-    def __init__(self, pack, width, height, fps, lead_frames: int = 1, min_hold: int = 2, **options):
+    def __init__(self, pack, width, height, fps, bilabial_lead_s: float = 0.02, min_hold: int = 2, **options):
         super().__init__(pack, width, height, fps)
-        self.lead_frames, self.min_hold = lead_frames, min_hold
+        self.bilabial_lead_s, self.min_hold = bilabial_lead_s, min_hold
         self.tracks: dict[str, tuple[int, list[Blend]]] = {}
 
     def track(self, utt: Utterance) -> list[Blend]:
@@ -33,7 +33,7 @@ class VisemeRenderer(Renderer):
                                  [e for _, e, _ in utt.phones])
         else:
             segs = envelope_segments(utt.pcm, utt.rate, self.fps)
-        blends = mouth_track(segs, self.fps, n, lead_frames=self.lead_frames, min_hold=self.min_hold)
+        blends = mouth_track(segs, self.fps, n, bilabial_lead_s=self.bilabial_lead_s, min_hold=self.min_hold)
         self.tracks[utt.id] = (utt.version, blends)
         return blends
 

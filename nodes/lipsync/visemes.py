@@ -131,11 +131,16 @@ class Blend:
 
 
 def frame_shapes(segments: list[tuple[float, float, str]], fps: float, n_frames: int,
-                 lead_frames: int = 1, min_hold: int = 2) -> list[str]:
-    """One shape per frame: sampled at frame times, lips closed `lead_frames` early before a
-    bilabial, runs shorter than `min_hold` frames absorbed (a closure is never dropped)."""
+                 bilabial_lead_s: float = 0.02, min_hold: int = 2) -> list[str]:
+    """One shape per frame: sampled at frame times, lips closed `bilabial_lead_s` before a
+    bilabial is heard, runs shorter than `min_hold` frames absorbed (a closure is never dropped)."""
+    segs = [list(s) for s in sorted(segments)]
+    for i, seg in enumerate(segs):         # anticipation: the lips close before the sound
+        if seg[2] == CLOSED:
+            seg[0] = max(0.0, seg[0] - bilabial_lead_s)
+            if i and segs[i - 1][1] > seg[0]:
+                segs[i - 1][1] = seg[0]
     shapes = [REST] * n_frames
-    segs = sorted(segments)
     j = 0
     for k in range(n_frames):
         t = k / fps
@@ -149,12 +154,6 @@ def frame_shapes(segments: list[tuple[float, float, str]], fps: float, n_frames:
             k = min(n_frames - 1, int(round((s + e) / 2 * fps)))
             if 0 <= k < n_frames and CLOSED not in shapes[max(0, int(s * fps)):int(e * fps) + 1]:
                 shapes[k] = CLOSED
-    # anticipation: the lips close before the bilabial is heard (after a pause too)
-    closed = [k for k in range(n_frames) if shapes[k] == CLOSED and (k == 0 or shapes[k - 1] != CLOSED)]
-    for k in closed:
-        for d in range(1, lead_frames + 1):
-            if k - d >= 0:
-                shapes[k - d] = CLOSED
     return _min_hold(shapes, min_hold)
 
 
@@ -180,15 +179,23 @@ def _min_hold(shapes: list[str], min_hold: int) -> list[str]:
 
 def mouth_track(segments: list[tuple[float, float, str]], fps: float, n_frames: int,
                 xfade_frames: int = 2, **kw) -> list[Blend]:
-    """Per frame, the blend of at most two shapes: a new shape reaches full weight after
-    `xfade_frames` frames (its first frame is a mix with the shape before)."""
+    """Per frame, the blend of at most two shapes. Crossfades are centred on the change: the
+    last `xfade_frames - 1` frames of a shape already blend towards the next one, so the new
+    shape is full on its first frame (the mouth moves with the sound, not after it)."""
     shapes = frame_shapes(segments, fps, n_frames, **kw)
-    track, prev, since = [], REST, 0
-    for k, s in enumerate(shapes):
-        if k == 0 or s != shapes[k - 1]:
-            prev = shapes[k - 1] if k else REST
-            since = 0
-        since += 1
-        alpha = min(1.0, since / max(1, xfade_frames))
-        track.append(Blend(prev, s, alpha))
+    track = [Blend(s, s, 1.0) for s in shapes]
+    steps = max(1, xfade_frames)
+    k = 0
+    while k < len(shapes):
+        e = k
+        while e + 1 < len(shapes) and shapes[e + 1] == shapes[k]:
+            e += 1
+        if e + 1 < len(shapes):
+            nxt = shapes[e + 1]
+            for i in range(1, steps):        # towards the next shape, never the whole run
+                j = e + 1 - i
+                if j <= k:
+                    break
+                track[j] = Blend(shapes[k], nxt, (steps - i) / steps)
+        k = e + 1
     return track

@@ -17,13 +17,14 @@ def harness(cls, params):
 
 
 def session(out_dir: str, seconds: float = 5.0, play_at: float = 0.8, tts_at: float = 0.5,
-            audio_lag_s: float = 0.0, lip_params=None, display_params=None, step: float = 0.005):
+            audio_lag_s: float = 0.0, lip_params=None, display_params=None, step: float = 0.005, chunks=None):
     """Run one utterance through lipsync -> display, recording to out_dir. `audio_lag_s` shifts
     the Playback clock the lipsync sees against the one the display records by (a fault)."""
     lip = harness(LipsyncNode, {"width": 720, "height": 520, **(lip_params or {})})
     disp = harness(DisplayNode, {"driver": "dummy", "record": out_dir, "record_wait": True,
                                  **(display_params or {})})
-    chunks = synth.chunks()
+    chunks = chunks or synth.chunks()
+    utt = chunks[0].utterance
     rate = chunks[0].rate
     total = sum(len(c.pcm) for c in chunks) / rate
     sent, fed, t, next_pb = 0, False, 0.0, 0.0
@@ -39,7 +40,7 @@ def session(out_dir: str, seconds: float = 5.0, play_at: float = 0.8, tts_at: fl
         if t >= next_pb:
             playing = play_at <= t < play_at + total
             pos = t - play_at if playing else 0.0
-            pb = Playback("u1" if playing else "", int(pos * rate), t, rate, playing, "r1")
+            pb = Playback(utt if playing else "", int(pos * rate), t, rate, playing, "r1")
             disp.send("playback", pb)
             lip.send("playback", Playback(pb.utterance, int((pos + audio_lag_s) * rate) if playing else 0, t, rate,
                                           playing, "r1"))

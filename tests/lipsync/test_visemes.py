@@ -68,11 +68,12 @@ def _runs(shapes):
     return out[:-1]
 
 
-def test_a_new_shape_crossfades_from_the_previous_one():
+def test_shapes_crossfade_centred_on_the_change():
     track = mouth_track([(0.0, 0.2, "D"), (0.2, 0.4, "F")], FPS, 10)
     k = 5                                      # first frame of F
-    assert track[k].weights() == {"D": 0.5, "F": 0.5}
-    assert track[k + 1].weights() == {"F": 1.0}
+    assert track[k - 2].weights() == {"D": 1.0}
+    assert track[k - 1].weights() == {"D": 0.5, "F": 0.5}      # the last frame of D blends
+    assert track[k].weights() == {"F": 1.0}
 
 
 def test_a_bilabial_shorter_than_a_frame_still_closes_the_lips():
