@@ -22,6 +22,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from bus.messages import (AudioChunk, Interrupt, Moderated, Playback, Reply, SpeechChunk, StaffAction,
                           StaffAlert, Touch, Transcript, VideoFrame, VoiceActivity, new_turn)
 from bus.node import Node, QoS
@@ -69,8 +71,7 @@ class DisplayNode(Node):
         self.pending: list[VideoFrame] = []
         self.playback = Playback("", 0, 0.0)
         self.words: dict[str, tuple[str, list[int], list[int]]] = {}   # utterance -> text, starts, end chars
-        self.spoken: dict[str, list] = {}                               # utterance -> chunks for the recording
-        self.anchors: dict[str, float] = {}                             # utterance -> mono of its sample 0
+        self.voice: dict[str, dict] = {}     # utterance -> its audio so far, for the recording
         self.mic_anchor = None
         self.thinking_since = None
         self.counters = {"shown": 0, "late": 0, "touches": 0}
@@ -99,10 +100,8 @@ class DisplayNode(Node):
 
     def on_playback(self, msg: Playback):
         self.playback = msg
-        if msg.playing and msg.utterance and msg.utterance not in self.anchors:
-            self.anchors[msg.utterance] = msg.mono - msg.sample / msg.rate
-            for chunk in self.spoken.pop(msg.utterance, []):
-                self._sound(chunk)
+        if self.recorder:
+            self._heard(msg)
 
     def on_speech(self, msg: SpeechChunk):
         self.speech_seen = True
@@ -112,10 +111,15 @@ class DisplayNode(Node):
         self.words[msg.utterance] = (msg.text or text, starts, ends)
         while len(self.words) > 16:
             self.words.pop(next(iter(self.words)))
-        if msg.utterance in self.anchors:
-            self._sound(msg)
-        else:
-            self.spoken.setdefault(msg.utterance, []).append(msg)
+        if self.recorder:
+            v = self.voice.setdefault(msg.utterance, {"pcm": np.zeros(0, np.int16), "rate": msg.rate,
+                                                      "placed": 0, "at": None})
+            end = msg.sample + len(msg.pcm)
+            if end > len(v["pcm"]):
+                v["pcm"] = np.concatenate([v["pcm"], np.zeros(end - len(v["pcm"]), np.int16)])
+            v["pcm"][msg.sample:end] = msg.pcm
+            while len(self.voice) > 16:
+                self.voice.pop(next(iter(self.voice)))
 
     def on_reply(self, msg: Reply):
         v = self.view
@@ -276,9 +280,22 @@ class DisplayNode(Node):
             self.last_state = label
 
     # --- recording helpers ---
-    def _sound(self, chunk: SpeechChunk) -> None:
-        if self.recorder:
-            self.recorder.sound(chunk.pcm, chunk.rate, self.anchors[chunk.utterance] + chunk.sample / chunk.rate)
+    def _heard(self, pb: Playback) -> None:
+        """Put the kiosk's voice into the recording where the speaker's clock says it was heard:
+        each Playback places the samples up to `pb.sample` so that that one is heard at `pb.mono`
+        (a stalled speaker leaves a gap, as it did in the room)."""
+        for uid, v in self.voice.items():
+            if uid != pb.utterance or not pb.playing:
+                if v["at"] is not None and v["placed"] < len(v["pcm"]):      # the rest, after the last
+                    self.recorder.sound(v["pcm"][v["placed"]:], v["rate"], v["at"])
+                    v["placed"] = len(v["pcm"])
+                continue
+            upto = min(pb.sample, len(v["pcm"]))
+            if upto > v["placed"]:
+                start = pb.mono - (pb.sample - v["placed"]) / v["rate"]
+                self.recorder.sound(v["pcm"][v["placed"]:upto], v["rate"], start)
+                v["placed"] = upto
+            v["at"] = pb.mono - (pb.sample - v["placed"]) / v["rate"]
 
     def _note(self, kind: str, **fields) -> None:
         if self.recorder:
