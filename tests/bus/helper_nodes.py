@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from bus.messages import Text, Tick
+from bus.messages import BenchBlob, Text, Tick
 from bus.node import Node, QoS
 
 
@@ -85,3 +85,38 @@ class LatestFrame(Node):
     def on_tick(self, msg: Tick):
         self.out.write(f"{msg.n} {1000 * (time.monotonic() - self.header.mono):.1f}\n")
         time.sleep(self.params.work_s)
+
+
+class Blast(Node):
+    """Publishes `count` blobs (64 B, or 640x480 frames when size < 0) as fast as it can."""
+    outputs = {"blob": BenchBlob}
+
+    @dataclass
+    class Params:
+        size: int = 64
+        count: int = 1000
+
+    def setup(self):
+        import numpy as np
+        self.n = 0
+        self.image = np.zeros((480, 640, 3), np.uint8) if self.params.size < 0 else None
+        self.every(0.0005, self.burst)
+
+    def burst(self):
+        for _ in range(200 if self.image is None else 4):
+            if self.n >= self.params.count:
+                return
+            self.n += 1
+            self.publish("blob", BenchBlob(self.n, time.perf_counter(), data=b"x" * 40, image=self.image))
+
+
+class Count(Node):
+    """Takes blobs and does nothing else (its status counters tell what arrived)."""
+    inputs = {"blob": BenchBlob}
+
+    @dataclass
+    class Params:
+        pass
+
+    def on_blob(self, msg: BenchBlob):
+        pass
