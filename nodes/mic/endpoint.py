@@ -43,7 +43,7 @@ class EndpointParams:
     min_speech_s: float = 0.25
     preroll_s: float = 0.3
     postroll_s: float = 0.2          # audio kept after the end of speech
-    eot_silence_s: float = 0.6       # silence before asking the end-of-turn model
+    eot_silence_s: float = 0.5       # silence before asking the end-of-turn model
     eot_tail_s: float = 0.0          # silence the model hears after the speech
     eot_threshold: float = 0.9
     max_wait_s: float = 2.5          # the longest silence inside one utterance

@@ -48,7 +48,7 @@ class MicNode(Node):
         vad_threshold: float = 0.5
         min_speech_s: float = 0.25
         preroll_s: float = 0.3
-        eot_silence_s: float = 0.6
+        eot_silence_s: float = 0.5
         eot_threshold: float = 0.9
         max_wait_s: float = 2.5
         max_utterance_s: float = 30.0

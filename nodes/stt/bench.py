@@ -16,7 +16,9 @@ file); `cutoffs` = paused files that reach STT as two utterances; `end_of_turn_m
 (the clip's end) to the end-of-turn decision, plus the compute time of the deciding frame;
 `early_ends_rejoined` = paused files where the turn was ended inside the pause and the resumed
 speech then continued it (the kiosk would stop its answer to the half sentence: see `rejoin_s`);
-`noise_chars` = characters published for noise and silence.
+`noise_chars` = characters published for noise and silence; `cpu_s_per_audio_s` = CPU time of
+the process (all threads) per second of audio: the wall-clock rtf depends on what else the
+shared machine runs, this does not.
 """
 from __future__ import annotations
 
@@ -96,14 +98,19 @@ def run(model: str = "base", model_path: str = "", threads: int = 0, verbose: bo
     pipe = Pipeline(engine)
     plain = engine.model
     rows, eot_ms, stt_ms = [], [], []
-    tot = dict(audio=0.0, ours=0.0, base=0.0, e=0, n=0, be=0, noise=0, bnoise=0, cut=0, paused=0, early=0)
+    tot = dict(audio=0.0, ours=0.0, base=0.0, e=0, n=0, be=0, noise=0, bnoise=0, cut=0, paused=0, early=0,
+               ours_cpu=0.0, base_cpu=0.0)
     for s in stimuli():
         dur = len(s["pcm"]) / RATE
+        c0 = time.process_time()
         r = pipe.run(s["pcm"])
+        c1 = time.process_time()
         t0 = time.perf_counter()
         segs, _ = plain.transcribe(s["pcm"].astype(np.float32) / 32768, language="ko")
         base_text = "".join(seg.text for seg in segs).strip()
         base_s = time.perf_counter() - t0
+        tot["ours_cpu"] += c1 - c0
+        tot["base_cpu"] += time.process_time() - c1
         tot["audio"] += dur
         tot["ours"] += r.elapsed_s
         tot["base"] += base_s
@@ -136,6 +143,8 @@ def run(model: str = "base", model_path: str = "", threads: int = 0, verbose: bo
         "model": os.path.basename(engine.path), "device": engine.device, "compute_type": engine.compute_type,
         "files": len(rows), "audio_s": round(tot["audio"], 1),
         "rtf": round(tot["ours"] / tot["audio"], 3), "baseline_rtf": round(tot["base"] / tot["audio"], 3),
+        "cpu_s_per_audio_s": round(tot["ours_cpu"] / tot["audio"], 3),
+        "baseline_cpu_s_per_audio_s": round(tot["base_cpu"] / tot["audio"], 3),
         "cer": round(tot["e"] / max(1, tot["n"]), 4), "baseline_cer": round(tot["be"] / max(1, tot["n"]), 4),
         "cutoffs": f"{tot['cut']}/{tot['paused']}", "early_ends_rejoined": f"{tot['early']}/{tot['paused']}",
         "end_of_turn_ms": {"p50": pct(eot_ms, 50), "p90": pct(eot_ms, 90), "max": pct(eot_ms, 100), "n": len(eot_ms)},
@@ -164,7 +173,9 @@ def main(argv: list[str]) -> int:
     print(f"model {res['model']} ({res['device']}, {res['compute_type']}), {res['files']} files, "
           f"{res['audio_s']} s audio, load average {res['load_avg_1m']} on {res['cpus']} CPUs")
     print(f"cer            {res['cer']:.3f}   baseline_cer {res['baseline_cer']:.3f}")
-    print(f"rtf            {res['rtf']:.3f}   baseline_rtf {res['baseline_rtf']:.3f}")
+    print(f"rtf            {res['rtf']:.3f}   baseline_rtf {res['baseline_rtf']:.3f}   (wall clock)")
+    print(f"cpu s/audio s  {res['cpu_s_per_audio_s']:.3f}   baseline {res['baseline_cpu_s_per_audio_s']:.3f}"
+          f"   (CPU time of all threads: on 2 idle cores, wall rtf >= this / 2)")
     print(f"cutoffs        {res['cutoffs']} (1.5 s pause mid-sentence; ended early but rejoined: "
           f"{res['early_ends_rejoined']})")
     e = res["end_of_turn_ms"]

@@ -49,6 +49,11 @@ class SttNode(Node):
         problems = []
         if p.model_path and not os.path.isdir(p.model_path):
             problems.append(f"model_path {p.model_path!r} does not exist (a CTranslate2 Whisper folder)")
+        if not p.model_path and p.model != "base":
+            from nodes.stt.models import cache_dir, is_model_dir
+            if not is_model_dir(cache_dir(p.model)):
+                problems.append(f"Whisper model {p.model!r} is not in {cache_dir(p.model)}; run `python run.py "
+                                f"models fetch {p.model}` on a machine with internet access, or set model_path")
         if p.vocabulary and not os.path.isfile(p.vocabulary):
             problems.append(f"vocabulary {p.vocabulary!r} does not exist (set it to '' for none)")
         return problems
@@ -89,7 +94,7 @@ class SttNode(Node):
         if msg.final:
             return
         now = time.monotonic()
-        if now - self._last_partial < self.params.partial_every_s or len(chunks) < 25:
+        if now - self._last_partial < self.params.partial_every_s or len(chunks) < 60:   # 1.2 s at least
             return
         self._last_partial = now
         r = self.engine.transcribe(np.concatenate(chunks), partial=True, min_dbfs=self.params.min_dbfs)
