@@ -129,13 +129,13 @@ def test_a_blast_is_delivered_or_counted_never_lost_silently(tmp_path):
               - {{id: sink, node: "tests.bus.helper_nodes:Count", inputs: {{blob: source/blob}}}}
               - {{id: source, node: "tests.bus.helper_nodes:Blast", hwm: {hwm}, params: {{size: {size}, count: {count}}}}}
         """) as g:
-            st = g.wait_for(lambda st: st if st.get("sink") and st["sink"].counters.get("rx", 0)
-                            + st["sink"].counters.get("gaps", 0) >= count else None, timeout=60,
-                            what="every blob received or missing")
+            st = g.wait_for(lambda st: st if st.get("sink") and st.get("source") and st["sink"].counters.get("rx", 0)
+                            + st["source"].counters.get("dropped_hwm", 0) >= count else None, timeout=90,
+                            what="every blob received or counted")
             time.sleep(1.0)
             st = g.wait_for(lambda st: st if st.get("source") and st.get("sink") else None)
             src, sink = st["source"].counters, st["sink"].counters
-            assert sink["rx"] + sink.get("gaps", 0) == count, (src, sink)
+            assert sink["rx"] + src.get("dropped_hwm", 0) >= count, (src, sink)   # a tail drop shows no gap
             assert sink.get("gaps", 0) <= src.get("dropped_hwm", 0), (src, sink)   # each hole was counted there
             assert sink.get("dropped", 0) == sink.get("dropped_duplicate", 0), sink   # repeats of redelivery only
             if size == 64:
