@@ -148,15 +148,14 @@ class EspeakVoice(Voice):
 
 class _Words:
     """espeak-ng reports no word event for some Korean words ("없는 문장입니다." has one, for 없는).
-    Each event it does report is an anchor; the words between two anchors share the time between
-    them by their number of syllables. An anchor is handed out once the next one (or the end) is
-    known, so every word of the text gets a start."""
+    Each event it does report is an anchor, handed out at once; the words between two anchors (or
+    after the last one) share the time from the first anchor by their length, and are handed out
+    when the next anchor (or the end) is known. So every word of the text gets a start, in order."""
 
     def __init__(self, text: str):
         import re
         self.spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-        self.pending: tuple[int, int] | None = None      # (start sample, word index)
-        self.last = 0
+        self.pending: tuple[int, int] | None = None      # the last anchor: (start sample, word index)
 
     def _index(self, end_char: int) -> int:
         return next((i for i, (s, e) in enumerate(self.spans) if end_char <= e), len(self.spans) - 1)
@@ -167,17 +166,16 @@ class _Words:
             i = self._index(end_char)
             if self.pending is not None and i <= self.pending[1]:
                 continue
-            out += self._fill(start, i)
+            out += self._between(start, i)
+            out.append((start, self.spans[i][1]))
             self.pending = (start, i)
         return out
 
-    def finish(self, end_sample: int | None = None) -> list[tuple[int, int]]:
-        if self.pending is None:
-            return []
-        return self._fill(self.pending[0] + 1 if end_sample is None else end_sample, len(self.spans))
+    def finish(self, end_sample: int) -> list[tuple[int, int]]:
+        return self._between(end_sample, len(self.spans))
 
-    def _fill(self, until: int, upto: int) -> list[tuple[int, int]]:
-        """Marks for the pending anchor and the words after it, before word `upto` starts at `until`."""
+    def _between(self, until: int, upto: int) -> list[tuple[int, int]]:
+        """Marks for the words after the pending anchor and before word `upto` (heard at `until`)."""
         if self.pending is None:
             return []
         start, first = self.pending
@@ -185,7 +183,7 @@ class _Words:
         weights = [max(1, self.spans[k][1] - self.spans[k][0]) for k in group]
         total, acc, out = sum(weights), 0, []
         for k, w in zip(group, weights):
-            out.append((start + (until - start) * acc // total, self.spans[k][1]))
+            if k != first:
+                out.append((start + max(1, (until - start) * acc // total), self.spans[k][1]))
             acc += w
-        self.pending = None
         return out

@@ -28,7 +28,9 @@ class Listener:
     def words(self, pcm: np.ndarray, rate: int) -> list[Word]:
         x = audio.resample(pcm, rate, 16000).astype(np.float32) / 32768.0
         segments, _ = self.model.transcribe(x, language="ko", beam_size=5, word_timestamps=True,
-                                            condition_on_previous_text=False, vad_filter=False, temperature=0.0)
+                                            condition_on_previous_text=False, vad_filter=False,
+                                            temperature=(0.0, 0.2, 0.4, 0.6), compression_ratio_threshold=2.4,
+                                            no_speech_threshold=None, log_prob_threshold=None)
         return [Word(w.start, w.end, w.word.strip()) for s in segments for w in (s.words or []) if w.word.strip()]
 
     def text(self, pcm: np.ndarray, rate: int) -> str:
