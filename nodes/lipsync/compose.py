@@ -81,7 +81,7 @@ class Compositor:
         p = self.pad
         dx, dy = self.sway(t)
         b = self.base
-        eyes = self.blink(t)
+        eyes = 1.0 if self.blink(t) > 0.4 else 0.0     # a cartoon blink: shut, never half-faded
         x, y, w, h = mouth_box or self.mouth_box
         region = b[y:y + h, x:x + w]
         saved = region.copy()
