@@ -141,7 +141,7 @@ class PyAudioSink(AudioSink):
         self._pa.terminate()
 
 
-SINKS = {"null": NullSink, "wav": WavSink, "pyaudio": PyAudioSink}
+SINKS = {"null": NullSink, "mute": NullSink, "wav": WavSink, "pyaudio": PyAudioSink}   # mute: null, for `sink:=mute` (YAML reads null as None)
 
 
 def open_sink(name: str, **options) -> AudioSink:

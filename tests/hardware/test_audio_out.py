@@ -38,7 +38,7 @@ def test_flush_forgets_what_was_not_heard():
 
 
 def test_errors_name_the_fix():
-    with pytest.raises(AudioOutError, match="known: null, pyaudio, wav"):
+    with pytest.raises(AudioOutError, match="known: mute, null, pyaudio, wav"):
         open_sink("alsa")
 
 
