@@ -97,9 +97,11 @@ class LipsyncNode(Node):
 
     # --- frames ---
     def position(self, now: float) -> float:
-        """Seconds into the playing utterance that are heard at `now`."""
+        """Seconds into the playing utterance that are heard at `now`. The clock is carried
+        forward from the last Playback for at most 60 ms: a speaker that has stalled is not
+        assumed to play on."""
         pb = self.playback
-        return pb.sample / pb.rate + (now - pb.mono)
+        return pb.sample / pb.rate + min(now - pb.mono, 0.06)
 
     def tick(self):
         now = self.clock()
