@@ -134,10 +134,16 @@ def test_frames_are_presented_on_the_playback_clock_and_a_late_one_is_dropped(di
     img = shot(disp)
     assert img[300, 100, 0] == 10
     disp.send("frame", frame(0.0, 30))                       # late by more than a frame: dropped
-    disp.advance(0.2)
+    for i in range(10):                                       # the speaker's clock, at 50 Hz
+        disp.advance(0.02)
+        disp.send("playback", Playback("u1", int((disp.now - t0) * 16000), disp.now, 16000, True))
     img = shot(disp)
     assert img[300, 100, 0] == 20
     assert disp.node.counters["late"] >= 1
+    # a speaker that stalls: its clock is not carried forward past 60 ms
+    disp.send("frame", frame(0.4, 40))
+    disp.advance(0.3)
+    assert shot(disp)[300, 100, 0] == 20
 
 
 def test_heard_text_on_screen_is_masked(disp):
