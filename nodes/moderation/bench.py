@@ -2,7 +2,7 @@
 
     python -m nodes.moderation.bench [--json] [--compare] [--repeat N] [--testset PATH]
                                      [--blind3..--blind23 PATH]
-    python run.py bench moderation [--json]        (run.py calls main(argv))
+    python run.py bench moderation [--json] [--natural all|ours|none]   (run.py calls main(argv))
 
 Prints, for the `main` split: label-level precision/recall for abuse and crisis, per-category
 figures, the false-positive rate on hard negatives, latency (mean and p99 per utterance, CPU),
@@ -13,6 +13,9 @@ blind5..blind19 splits were each scored once before being used as development or
 figures are no longer estimates. The `heldback` split (known failures) is listed separately.
 --compare scores korcen and nerv-filter on the same rows when they are installed (they only say
 "profane or not", so they are scored as an abuse detector).
+Then benign false alarms (benign.py): benign_crisis_rate and benign_abuse_rate on the natural
+corpus (corpus.py; dev and the never-tuned test split apart), beside crisis recall on the unseen
+speech splits, for the shipped engine and, in the same run, the rules alone and the previous model.
 """
 from __future__ import annotations
 
@@ -219,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(f"--{split}", type=Path, default=DEFAULT_TESTSET.with_name(f"{split}.tsv"),
                             help=f"file of the {split} split, read when it exists")
     parser.add_argument("--lexicon-dir", type=Path, default=None)
+    parser.add_argument("--natural", choices=("all", "ours", "none"), default="all",
+                        help="false alarms on the natural benign corpus: with the baselines (all), "
+                             "the shipped engine only (ours) or not at all (none)")
     args = parser.parse_args(argv)
 
     cases = load_testset(args.testset)
@@ -267,6 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     result["targets_met"] = _targets_met(m, result["latency"])
     if result["independent"]:
         result["targets_met_independent"] = _targets_met(result["independent"], result["latency"])
+    if args.natural != "none":
+        from .benign import report
+        unseen = sum((blinds[n] for n in INDEPENDENT_SPLITS), [])
+        result["natural"] = report(moderator, unseen, baselines=args.natural == "all", lexicon_dir=args.lexicon_dir)
+        result["benign_crisis_rate"] = result["natural"]["benign_crisis_rate"]
+        result["benign_abuse_rate"] = result["natural"]["benign_abuse_rate"]
     if args.compare:
         result["compare"] = {"main": compare_libraries(main_cases),
                              **{name: compare_libraries(rows) if rows else None
@@ -314,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
               f"(rate {_fmt(ind['hard_negatives']['fp_rate'])})")
         print("targets on unseen speech: " + ", ".join(
             f"{k} {'ok' if ok else 'MISSED'}" for k, ok in result["targets_met_independent"].items()))
+    if "natural" in result:
+        from .benign import print_report
+        print_report(result["natural"])
     if args.compare:
         print("\ncomparison, scored as abuse detectors (flagged = abuse). Ours was tuned on the main split and")
         print("the libraries were not, so the blind splits are the fair comparison.")

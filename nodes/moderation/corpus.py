@@ -19,8 +19,8 @@ looked at and never changed:
     natural-dev    20 %   read, its failures studied and fixed
     natural-test   30 %   never used for tuning: its figures are the ones that count
 
-Rows: split, source, document, text (tab-separated). A sentence met twice is kept once, where first
-seen (documents in sorted order), so no text is in two splits.
+Rows: split, source, document, text (tab-separated). A sentence met twice (spacing and punctuation
+aside) is kept once, where first seen (documents in sorted order), so no text is in two splits.
 """
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ def extract(sources: dict[str, Path] = SOURCES) -> list[tuple[str, str, str, str
             split = split_of(source, doc)
             for block in blocks:
                 for s in sentences(block):
-                    key = "".join(s.split())
+                    key = "".join(ch for ch in s if ch.isalnum())   # spacing and punctuation aside
                     if key not in seen:
                         seen.add(key)
                         rows.append((split, source, doc, s))

@@ -114,17 +114,17 @@ def test_training_rows_cover_every_class():
 
 
 def test_everyday_rows_leave_out_topics_that_can_be_crises():
-    texts = {c.text for c in C.everyday_cases()}
-    assert len(texts) > 200
-    assert "검찰이라면서 돈 보내라고 해요" not in texts      # voice_phishing topic
-    assert all(c.label == "allow" for c in C.everyday_cases())
-    snapshot = load_testset(C.CORPUS_DIR / "everyday_dialogue.tsv", any_split=True)
-    assert len(snapshot) > 500 and all(c.label == "allow" for c in snapshot)
+    kb = load_testset(C.CORPUS_DIR / "everyday_kb.tsv", any_split=True)
+    dialogue = load_testset(C.CORPUS_DIR / "everyday_dialogue.tsv", any_split=True)
+    assert len(kb) > 200 and len(dialogue) > 500
+    assert all(c.label == "allow" for c in kb + dialogue)
+    assert "검찰이라면서 돈 보내라고 해요" not in {c.text for c in kb + dialogue}      # voice_phishing topic
 
 
 def test_training_reads_no_test_data_and_includes_natural_negatives():
     import inspect
-    assert '"tests"' not in inspect.getsource(C)         # no path into tests/
+    source = inspect.getsource(C)
+    assert '"tests"' not in source and '"kb"' not in source   # no path into tests/ or the knowledge base
     cases = C.training_cases()
     natural = [c for c in cases if c.split == "natural-train"]
     assert len(natural) > 10000 and all(c.label == "allow" for c in natural)
