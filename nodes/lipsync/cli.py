@@ -61,7 +61,7 @@ def preview(pack, path: str) -> None:
         cv2.putText(tile, v, (6, 28), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20, 20, 20), 2)
         tiles.append(tile)
     row = np.concatenate(tiles, axis=1)
-    scale = pack.portrait.shape[0] / row.shape[0] * 0.25
+    scale = 2 * pack.portrait.shape[1] / row.shape[1]
     row = cv2.resize(row, (int(row.shape[1] * scale), int(row.shape[0] * scale)))
     canvas = np.full((pack.portrait.shape[0] + row.shape[0], max(pack.portrait.shape[1], row.shape[1]), 3), 255, np.uint8)
     canvas[:pack.portrait.shape[0], :pack.portrait.shape[1]] = pack.portrait
