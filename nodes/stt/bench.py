@@ -13,7 +13,9 @@ Metrics: `cer` (characters, spaces and punctuation ignored) over all speech file
 for `WhisperModel.transcribe(audio, language="ko")` with defaults; `rtf` = processing time / audio
 time over all files (ours: VAD + end of turn + Whisper per utterance; baseline: Whisper on the whole
 file); `cutoffs` = paused files that reach STT as two utterances; `end_of_turn_ms` = time from the real end of speech
-(the clip's end) to the end-of-turn decision, plus the compute time of the deciding frame;
+(the clip's end) to the end-of-turn decision, plus the compute time of the deciding frame
+(`silence_p50` and `model_p50` give the two parts: the first is fixed by the params, the second
+depends on the machine's load);
 `early_ends_rejoined` = paused files where the turn was ended inside the pause and the resumed
 speech then continued it (the kiosk would stop its answer to the half sentence: see `rejoin_s`);
 `noise_chars` = characters published for noise and silence; `cpu_s_per_audio_s` = CPU time of
@@ -97,7 +99,7 @@ def run(model: str = "base", model_path: str = "", threads: int = 0, verbose: bo
     engine = load_backend("faster_whisper", model=model, model_path=model_path, threads=threads)
     pipe = Pipeline(engine)
     plain = engine.model
-    rows, eot_ms, stt_ms = [], [], []
+    rows, eot_ms, stt_ms, wait_ms, model_ms = [], [], [], [], []
     tot = dict(audio=0.0, ours=0.0, base=0.0, e=0, n=0, be=0, noise=0, bnoise=0, cut=0, paused=0, early=0,
                ours_cpu=0.0, base_cpu=0.0)
     for s in stimuli():
@@ -133,6 +135,8 @@ def run(model: str = "base", model_path: str = "", threads: int = 0, verbose: bo
             real = [end for end in s["ends"] if abs(end - h.end_s) < 0.4]
             if real and h.reason != "flush":
                 eot_ms.append((h.decided_s - real[0]) * 1000 + h.decide_ms)
+                wait_ms.append((h.decided_s - real[0]) * 1000)
+                model_ms.append(h.decide_ms)
         rows.append(dict(name=s["name"], duration_s=round(dur, 2), utterances=len(heard), expected=s["turns"],
                          text=r.text, baseline_text=base_text, elapsed_s=round(r.elapsed_s, 2),
                          baseline_s=round(base_s, 2), reasons=[h.reason for h in r.utterances]))
@@ -147,7 +151,8 @@ def run(model: str = "base", model_path: str = "", threads: int = 0, verbose: bo
         "baseline_cpu_s_per_audio_s": round(tot["base_cpu"] / tot["audio"], 3),
         "cer": round(tot["e"] / max(1, tot["n"]), 4), "baseline_cer": round(tot["be"] / max(1, tot["n"]), 4),
         "cutoffs": f"{tot['cut']}/{tot['paused']}", "early_ends_rejoined": f"{tot['early']}/{tot['paused']}",
-        "end_of_turn_ms": {"p50": pct(eot_ms, 50), "p90": pct(eot_ms, 90), "max": pct(eot_ms, 100), "n": len(eot_ms)},
+        "end_of_turn_ms": {"p50": pct(eot_ms, 50), "p90": pct(eot_ms, 90), "max": pct(eot_ms, 100), "n": len(eot_ms),
+                           "silence_p50": pct(wait_ms, 50), "model_p50": pct(model_ms, 50)},
         "stt_ms_per_utterance": {"p50": pct(stt_ms, 50), "max": pct(stt_ms, 100)},
         "noise_chars": tot["noise"], "baseline_noise_chars": tot["bnoise"],
         "load_avg_1m": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
@@ -179,7 +184,8 @@ def main(argv: list[str]) -> int:
     print(f"cutoffs        {res['cutoffs']} (1.5 s pause mid-sentence; ended early but rejoined: "
           f"{res['early_ends_rejoined']})")
     e = res["end_of_turn_ms"]
-    print(f"end_of_turn_ms p50 {e['p50']}  p90 {e['p90']}  max {e['max']}  (n={e['n']})")
+    print(f"end_of_turn_ms p50 {e['p50']}  p90 {e['p90']}  max {e['max']}  (n={e['n']}; of which silence "
+          f"p50 {e['silence_p50']}, model p50 {e['model_p50']})")
     print(f"noise_chars    {res['noise_chars']}   baseline_noise_chars {res['baseline_noise_chars']}")
     for r in res["per_file"]:
         print(f"  {r['name']:<16} {r['utterances']}/{r['expected']} utt  {r['text'][:40]!r}  base {r['baseline_text'][:40]!r}")
