@@ -82,7 +82,7 @@ def test_interrupt_cuts_blocking_work_and_drops_the_queued_turn(tmp_path):
     with Graph(tmp_path, """
         bus: {port: PORT}
         nodes:
-          - {id: slow, node: "nodes.demo:Slow", params: {work_s: 2.0}, inputs: {text: ext/in}}
+          - {id: slow, node: "nodes.demo:Slow", params: {work_s: 6.0}, inputs: {text: ext/in}}
           - {id: printer, node: "nodes.demo:Printer", inputs: {text: slow/text}}
     """) as g:
         g.wait_for(lambda st: all(n in st and st[n].state == "ok" for n in ("slow", "printer")))
@@ -91,9 +91,9 @@ def test_interrupt_cuts_blocking_work_and_drops_the_queued_turn(tmp_path):
         r = g.cli("interrupt", "barge_in")
         assert r.returncode == 0
         g.wait_for(lambda st: st.get("slow") if st.get("slow") and st["slow"].counters.get("interrupts") else None)
-        time.sleep(2.5)
+        g.wait_for(lambda st: "stopped working on 첫째" in g.output(), what="the turn stopped")
         assert g.cli("topic", "pub", "ext/in", "text", "{text: 둘째}").returncode == 0
-        g.wait_for(lambda st: "done: 둘째" in g.output(), timeout=10, what="the next turn")
+        g.wait_for(lambda st: "done: 둘째" in g.output(), timeout=30, what="the next turn")
         c = g.wait_for(lambda st: st.get("slow")).counters
         out = g.output()
         assert "interrupted (barge_in)" in out and "stopped working on 첫째" in out
