@@ -202,13 +202,22 @@ def _py(*args) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _wait_file(path: str, procs: list, timeout: float) -> dict:
+def _wait_file(path: str, procs: list, timeout: float, client=None) -> dict:
+    """The phase's result file; with a control-plane client, also where the runtime counted drops
+    (the nodes' `dropped*` counters from their last heartbeats)."""
     deadline = time.monotonic() + timeout
+    drops: dict = {}
     try:
         while time.monotonic() < deadline:
+            if client is not None:
+                for st in client.gather(0.05):
+                    drops[st.node] = {k: v for k, v in st.counters.items() if k.startswith("dropped") and v}
             if os.path.exists(path):
                 with open(path) as f:
-                    return json.load(f)
+                    result = json.load(f)
+                if client is not None:
+                    result["drops"] = {n: d for n, d in drops.items() if d}
+                return result
             time.sleep(0.05)
         raise TimeoutError(f"benchmark phase produced no result in {timeout:.0f} s")
     finally:
@@ -242,9 +251,12 @@ def run_bus(tmp: str, port: int, name: str, mode: str, size: int, count: int, in
     source = dict(base, id="source", cls="bus.bench:BenchSource", inc="p" + name, consumers={"blob": ["sink"]},
                   params={"mode": mode, "size": size, "count": count, "interval_s": interval})
     procs = [_py("-m", "bus.runtime", json.dumps(sink)), _py("-m", "bus.runtime", json.dumps(source))]
+    from bus.transport import Client
+    client = Client(addr, f"_bench/{os.getpid()}")
     try:
-        return _wait_file(out, procs, 120)
+        return _wait_file(out, procs, 120, client)
     finally:
+        client.close()
         broker.xsub.close(linger=0)
         broker.xpub.close(linger=0)
 
@@ -252,6 +264,8 @@ def run_bus(tmp: str, port: int, name: str, mode: str, size: int, count: int, in
 def summarise(r: dict, mode: str, count: int) -> dict:
     lat = np.array(r["lat"]) * 1e6
     counts = {"received": len(r["lat"]), "sent": count, "lost": count - len(r["lat"])}
+    if "drops" in r:   # bus runs: where the runtime counted what it dropped
+        counts["drops"] = r["drops"]
     if mode == "latency":
         lat = lat[len(lat) // 10:]  # drop warm-up
         return {"p50_us": round(float(np.percentile(lat, 50)), 1), "p99_us": round(float(np.percentile(lat, 99)), 1),
@@ -263,7 +277,8 @@ def summarise(r: dict, mode: str, count: int) -> dict:
                                "p95": round(float(np.percentile(lat, 95)) / 1e3, 1),
                                "max": round(float(lat.max()) / 1e3, 1)},
                 "rss_growth_mb": round(warm[-1] - warm[0], 1), "rss_mb": round(rss[-1], 1),
-                "sent": count, "handled": len(r["lat"]), "dropped_stale": count - len(r["lat"])}
+                "sent": count, "handled": len(r["lat"]), "dropped_stale": count - len(r["lat"]),
+                "drops": r.get("drops", {})}
     span = max(r["last"] - r["first"], 1e-9)
     return {"per_s": round((len(r["lat"]) - 1) / span, 1), **counts}
 
@@ -329,6 +344,9 @@ def main(argv: list[str]) -> int:
         print(f"{name:<16}{fmt(b[name]):>26}{fmt(s[name]):>26}{ratio:>8.2f}")
     for side, r in (("bus", s), ("baseline", b)):
         print(f"lost ({side}): " + ", ".join(f"{n} {r[n]['lost']}" for n in r))
+    for n in s:
+        if s[n].get("drops"):
+            print(f"  {n}: counted by the runtime: {s[n]['drops']}")
     v = results["video"]
     print(f"video 720x1280 at 25 fps, 60 ms a frame, keep latest: age when handled p50 {v['latency_ms']['p50']} / "
           f"p95 {v['latency_ms']['p95']} ms; handled {v['handled']}/{v['sent']} ({v['dropped_stale']} replaced by "
