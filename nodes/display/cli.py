@@ -6,6 +6,27 @@ COMMANDS = {
     "avsync": ("A/V offset of a recorded MP4 (audio envelope against mouth motion, BT.1359 sign)", "avsync_main"),
     "screenshots": ("screenshots of the kiosk screen in each state: --out DIR", "shots_main"),
 }
+DOCTOR = {"display": ("kiosk screen: pygame, the Korean font, QR codes, MP4 recording", "doctor_display")}
+
+
+def doctor_display() -> list:
+    """(status, detail, fix) for `run.py doctor`."""
+    import importlib.util
+    out = []
+    missing = [pkg for mod, pkg in (("pygame", "pygame"), ("segno", "segno"), ("av", "av"), ("cv2", "opencv-python-headless"))
+               if importlib.util.find_spec(mod) is None]
+    if missing:
+        return [("FAIL", "missing: " + ", ".join(missing), "scripts/setup with EXTRAS=face (requirements-face.txt)")]
+    from nodes.display.screen import find_font
+    try:
+        out.append(("OK", f"Korean font {find_font()}", ""))
+    except FileNotFoundError as e:
+        out.append(("FAIL", str(e), "apt-get install fonts-nanum"))
+    import av
+    codecs = {"libx264", "aac"} - set(av.codecs_available)
+    out.append(("WARN" if codecs else "OK", f"PyAV {av.__version__}" + (f": no {', '.join(sorted(codecs))}" if codecs
+                else ": H.264 and AAC for recordings"), "install PyAV's wheel (it bundles FFmpeg)" if codecs else ""))
+    return out
 
 
 def avsync_main(argv: list[str]) -> int:

@@ -10,6 +10,34 @@ COMMANDS = {
     "avatar": ("avatar packs: make PHOTO --out DIR, default, preview DIR", "avatar_main"),
     "bench lipsync": ("lip-sync benchmark: fps, CPU share and first-frame latency per backend", "bench_main"),
 }
+DOCTOR = {"face": ("lip-sync: the avatar pack, OpenCV's Haar cascade, torch for wav2lip", "doctor_face")}
+
+
+def doctor_face() -> list:
+    """(status, detail, fix) for `run.py doctor`."""
+    out = []
+    try:
+        from nodes.lipsync import avatar
+        pack = avatar.load("")
+        out.append(("OK", f"default avatar pack: {pack.portrait.shape[1]}x{pack.portrait.shape[0]}, "
+                           f"{len(pack.mouths)} mouth shapes", ""))
+    except Exception as e:   # a missing package or a broken pack: say which
+        return [("FAIL", f"avatar: {e}", "scripts/setup with EXTRAS=face; `python run.py avatar default`")]
+    import cv2
+    if hasattr(cv2, "CascadeClassifier") and hasattr(cv2, "data"):
+        out.append(("OK", f"OpenCV {cv2.__version__} with its Haar cascades (avatar make)", ""))
+    else:
+        out.append(("WARN", f"OpenCV {cv2.__version__} has no Haar cascades: `avatar make` cannot find faces",
+                    "pip install 'opencv-python-headless<5' (requirements-face.txt)"))
+    try:
+        import torch
+        gpu = torch.cuda.is_available()
+        out.append(("OK" if gpu else "WARN", f"torch {torch.__version__}, CUDA {'yes' if gpu else 'no'} (wav2lip)",
+                    "" if gpu else "wav2lip needs a GPU to keep up; the viseme backend runs on CPU"))
+    except ImportError:
+        out.append(("WARN", "torch is not installed (only the wav2lip backend needs it)",
+                    "pip install -r requirements-ml.txt"))
+    return out
 
 
 def bench_main(argv: list[str]) -> int:
