@@ -201,20 +201,21 @@ class Screen:
         pg.draw.rect(self.surface, PANEL, panel)
         y = top + 16
         if v.heard:
-            band = self.rect(0, top, 720, 84)
-            pg.draw.rect(self.surface, HEARD_BG, band)
-            label = "들은 말(입력)" if v.injected else "들은 말"
+            label = "입력된 말" if v.injected else "들은 말"
             f = self.font(48)
             lab = self.font(30).render(label, True, INK_SOFT)
-            self.surface.blit(lab, (self.px(20), band.centery - lab.get_height() // 2))
-            room = band.width - self.px(40) - lab.get_width()
-            heard = v.heard
-            while heard and f.size("“" + heard + "”")[0] > room:
-                heard = heard[1:]
-            shown = ("“…" if heard != v.heard else "“") + heard + "”"
-            img = f.render(shown, True, INK)
-            self.surface.blit(img, (self.px(32) + lab.get_width(), band.centery - img.get_height() // 2))
-            y = top + 100
+            room = self.px(720 - 52) - lab.get_width()
+            lines = [ln for _, ln in self.wrap("“" + v.heard + "”", f, room)]
+            if len(lines) > 2:                 # the end of what was said matters most
+                lines = ["…" + lines[-2], lines[-1]]
+            band_h = 84 if len(lines) == 1 else 148
+            band = self.rect(0, top, 720, band_h)
+            pg.draw.rect(self.surface, HEARD_BG, band)
+            self.surface.blit(lab, (self.px(20), self.px(top + 42) - lab.get_height() // 2))
+            for i, line in enumerate(lines):
+                img = f.render(line, True, INK)
+                self.surface.blit(img, (self.px(32) + lab.get_width(), self.px(top + 42 + 62 * i) - img.get_height() // 2))
+            y = top + band_h + 16
         size = 60 if v.big_text else 52
         f = self.font(size)
         width = self.px(720 - 40)
