@@ -30,6 +30,52 @@ class KeysMissing(ValueError):
     pass
 
 
+class CheckedSocket(zmq.Socket):
+    """With KIOSK_BUS_CHECK_THREADS set (tests): a socket that stops the process when a second
+    thread uses it (send, recv, get, connect, disconnect). Its owner is the first thread to use
+    it, so a socket made in one thread and handed to another before first use is fine. With the
+    value `raise` the offending call raises instead (unit tests of the checker itself)."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.__dict__["_owner"] = None
+
+    def _check(self, what: str) -> None:
+        me = threading.get_ident()
+        if self._owner is None:
+            self._owner = me
+        elif self._owner != me:
+            text = (f"zmq socket {self.socket_type} used by thread {threading.current_thread().name} "
+                    f"({what}); it belongs to thread {self._owner}")
+            if os.environ.get("KIOSK_BUS_CHECK_THREADS") == "raise":
+                raise RuntimeError(text)
+            os.write(2, f"FATAL: {text}\n".encode())
+            os._exit(70)
+
+    def send(self, *a, **k):
+        self._check("send")
+        return super().send(*a, **k)
+
+    def recv(self, *a, **k):
+        self._check("recv")
+        return super().recv(*a, **k)
+
+    def get(self, option):
+        if option in (zmq.EVENTS, zmq.RCVMORE):
+            self._check("get")
+        return super().get(option)
+
+    getsockopt = get
+
+    def connect(self, addr):
+        self._check("connect")
+        return super().connect(addr)
+
+    def disconnect(self, addr):
+        self._check("disconnect")
+        return super().disconnect(addr)
+
+
 @dataclass(frozen=True)
 class Curve:
     directory: str
@@ -107,7 +153,7 @@ class Sockets:
             Sockets._auth = auth
 
     def make(self, kind: int, *, server: bool, sndhwm: int = 0, rcvhwm: int = 0, linger: int = 0) -> zmq.Socket:
-        sock = self.ctx.socket(kind)
+        sock = CheckedSocket(self.ctx, kind) if os.environ.get("KIOSK_BUS_CHECK_THREADS") else self.ctx.socket(kind)
         sock.setsockopt(zmq.LINGER, linger)
         if sndhwm:
             sock.setsockopt(zmq.SNDHWM, sndhwm)

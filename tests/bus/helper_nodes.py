@@ -120,3 +120,29 @@ class Count(Node):
 
     def on_blob(self, msg: BenchBlob):
         pass
+
+
+class Busy(Node):
+    """Uses the Port from every thread: setup (health, publish) and the worker (publish, health,
+    an error, an interrupt). Run with KIOSK_BUS_CHECK_THREADS=1 to prove no socket is shared."""
+    inputs = {"text": Text}
+    outputs = {"text": Text}
+    blocking = frozenset({"text"})
+
+    @dataclass
+    class Params:
+        pass
+
+    def setup(self):
+        self.set_health("degraded", "loading")
+        self.publish("text", Text("from setup"), turn=0)
+        self.set_health("ok")
+
+    def on_text(self, msg: Text):
+        self.set_health("degraded", "busy")
+        self.publish("text", Text(f"worker: {msg.text}"))
+        self.set_health("ok")
+        if msg.text == "fail":
+            raise RuntimeError("boom")
+        if msg.text == "interrupt":
+            self.interrupt("barge_in")
