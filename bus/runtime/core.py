@@ -209,7 +209,7 @@ class Runtime(Reporting, Handover, Control, Dispatch):
             if self.state == "starting" and self.setup_done.is_set() and not self._become_ready():
                 self._close()
                 return 3
-            if self._dispatching():
+            if self._dispatching() and self.inbox.ready(self.loop_inputs):
                 for _ in range(DISPATCH):
                     item = self.inbox.take(self.loop_inputs)
                     if item is None:

@@ -53,7 +53,7 @@ class Outbox:
         self.seq[topic] += 1
         seq = self.seq[topic]
         frames = m.encode(topic, msg, self.node, self.inc, seq, turn)
-        nbytes = sum(len(f) if isinstance(f, bytes) else f.nbytes for f in frames)
+        nbytes = len(frames[0]) + len(frames[1]) + (sum(a.nbytes for a in frames[2:]) if len(frames) > 2 else 0)
         kept = self.retained.get(topic)
         if kept is not None:
             kept[seq] = (frames, nbytes)
