@@ -24,7 +24,7 @@ import yaml
 
 from bus import log as buslog
 from bus import messages as m
-from bus.opcheck import check_param_set, no_such_node
+from bus.opcheck import check_param_set, no_such_node, param_value
 from bus.transport import BusAddress, Client
 
 DEFAULT_BUS = "127.0.0.1:7600"
@@ -201,10 +201,7 @@ def cmd_param(args) -> int:
             data = res.data if not args.key else {args.key: res.data.get(args.key)}
             print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).strip())
             return 0
-        try:
-            value = yaml.safe_load(args.value)
-        except yaml.YAMLError:
-            value = args.value
+        value = param_value(found.cls, args.key, args.value)
         refused = check_param_set(args.name, found.cls, found.params, args.key, value)
         if refused:
             print(f"refused: {refused}", file=sys.stderr)

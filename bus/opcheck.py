@@ -108,6 +108,21 @@ def no_such_node(name: str, running: list[str]) -> str:
     return f"no such node '{name}'; running: {', '.join(sorted(running)) or 'none'}"
 
 
+def param_value(cls_path: str, key: str, raw: str) -> Any:
+    """What `param set` was given: YAML (5, 0.5, true, [a, b]), but the raw text for a text param,
+    so `param set relay label "안녕: 반가워요"` or `... 119` sets that very text."""
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        value = raw
+    try:
+        from bus.node import load_class
+        hint = typing.get_type_hints(load_class(cls_path).Params).get(key)
+    except Exception:
+        hint = None
+    return raw if hint is str and not isinstance(value, str) and not raw.strip().startswith(("'", '"')) else value
+
+
 def check_param_set(node: str, cls_path: str, current: dict, key: str, value: Any) -> Optional[str]:
     """None if `param set NODE KEY VALUE` may go to the node, else why not (one paragraph)."""
     from bus.graphcheck import node_check

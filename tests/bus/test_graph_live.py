@@ -45,8 +45,10 @@ def test_three_node_graph_with_topic_tools(tmp_path):
         assert all(n in nodes for n in ("ticker", "relay", "sink"))
         assert g.cli("param", "set", "relay", "label", "바뀜").returncode == 0
         assert "바뀜" in g.cli("param", "get", "relay", "label").stdout
-        bad = g.cli("param", "set", "relay", "label", "5")
-        assert bad.returncode == 1 and "expected str" in bad.stderr
+        assert g.cli("param", "set", "relay", "label", "119: 안녕").returncode == 0   # text stays text
+        assert "label: '119: 안녕'" in g.cli("param", "get", "relay", "label").stdout
+        bad = g.cli("param", "set", "ticker", "rate_hz", "fast")
+        assert bad.returncode == 1 and "expected float" in bad.stderr
     assert read_record(rec)
 
 

@@ -49,8 +49,8 @@ def test_operator_edges(tmp_path):
         r = g.cli("param", "set", "relay", "label", "바뀜")
         assert r.returncode == 0, r.stderr
         assert "바뀜" in g.cli("topic", "echo", "relay/tick", "-n", "1", "--duration", "10").stdout
-        r = g.cli("param", "set", "relay", "label", "5")
-        assert r.returncode == 1 and "expected str" in r.stderr
+        r = g.cli("param", "set", "ticker", "rate_hz", "fast")          # checked like a launch param first
+        assert r.returncode == 1 and "param 'rate_hz': expected float, got str" in r.stderr
         r = g.cli("param", "set", "ticker", "rate_hz", "5")
         assert r.returncode == 1 and "needs a restart: `python run.py node restart ticker --param rate_hz=5`" in r.stderr
         r = g.cli("param", "set", "ticker", "colour", "red")
