@@ -6,6 +6,8 @@
   (heldout2.tsv, ood2.tsv): never used for development
 - latency per query over a synthetic knowledge base of --entries topics
 - the same engine on an imported FAQ (tests/data/faq_other/faq.csv + heldout.tsv)
+- a real imported FAQ of 488 entries with a plain BM25 baseline (bench_faq.py): faq_top1, faq_bm25_top1
+- senior utterances (tests/data/dialogue/seniors_*.tsv, bench_seniors.py): what the kiosk did, right or not
 Each question is a fresh session; no moderation (this measures the dialogue engine).
 """
 
@@ -158,6 +160,21 @@ def run(args) -> dict:
     out["latency"] = latency(d.kb, questions, args.entries, args.queries)
     if Path(args.faq_csv).exists() and Path(args.faq_heldout).exists():
         out["faq_other"] = faq_other(Path(args.faq_csv), Path(args.faq_heldout))
+    seniors = [DATA / "dialogue" / "seniors_dev.tsv"]
+    services = DATA / "dialogue" / "seniors_services.tsv"
+    if services.is_file():   # the blind set is scored only once its label map exists (settings frozen)
+        seniors.append(DATA / "dialogue" / "seniors_blind.tsv")
+    if args.seniors:
+        from nodes.dialogue import bench_seniors
+        for name, res in bench_seniors.run(d, seniors, services).items():
+            out[name.removesuffix(".tsv")] = res
+    if args.faq_real:
+        from nodes.dialogue import bench_faq
+        out.update(bench_faq.run(Path(args.faq_real)))
+        main_set = out.get("faq_real") or out.get("faq_dev")
+        if main_set:
+            out["faq_top1"], out["faq_bm25_top1"] = main_set["top1"], main_set["bm25_top1"]
+            out["faq_set"] = "faq_real" if "faq_real" in out else "faq_dev"
     return out
 
 
@@ -168,10 +185,12 @@ def _print(out: dict, verbose: bool) -> None:
           f"leave-one-out top-1 {c.get('loo_top1', 0):.3f}, thresholds {c.get('threshold', 0):.3f}"
           f"/{c.get('answer_threshold', 0):.3f}")
     for name, label in (("heldout", "held-out paraphrases"), ("heldout2", "held-out (independent)"),
-                        ("faq_other", "imported FAQ")):
+                        ("faq_other", "imported FAQ"), ("faq_real", "real FAQ, blind paraphrases"),
+                        ("faq_dev", "real FAQ, index wordings")):
         if name in out:
             h = out[name]
-            print(f"{label:28s}n={h['n']}: top-1 {h['top1']:.3f} | correct answer {h['correct']:.3f} "
+            base = f" (plain BM25 {h['bm25_top1']:.3f})" if "bm25_top1" in h else ""
+            print(f"{label:28s}n={h['n']}: top-1 {h['top1']:.3f}{base} | correct answer {h['correct']:.3f} "
                   f"(after confirming {h['confirmed_first']:.3f}), wrong answer {h['wrong_answer']:.3f}, "
                   f"asked which of two {h['tie_clarify']:.3f}, false rejection {h['false_reject']:.3f}")
             if verbose:
@@ -186,6 +205,15 @@ def _print(out: dict, verbose: bool) -> None:
         if verbose:
             for a in o["accepted"]:
                 print(f"    answered: {a['question']}  -> {a['kind']} {a['topic']}")
+    for name in ("seniors_dev", "seniors_blind"):
+        if name in out:
+            h = out[name]
+            print(f"{name:28s}n={h['n']}: right {h['right']:.3f} (asked to confirm first {h['confirmed_first']:.3f}); "
+                  + ", ".join(f"{k} {v}" for k, v in h["by_expect"].items()))
+            if verbose:
+                for f in h["failures"]:
+                    print(f"    wrong: {f['utterance']}  expected {f['expect']} {f['service']} {f['aspect']}, "
+                          f"got {f['kind']}/{f['intent']} {f['topic']}")
     lat = out["latency"]
     print(f"{'latency':28s}{lat['entries']} entries (built in {lat['build_s']:.1f} s), {lat['queries']} queries: "
           f"mean {lat['mean_ms']:.2f} ms, p50 {lat['p50_ms']:.2f} ms, p95 {lat['p95_ms']:.2f} ms, "
@@ -207,13 +235,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ood2", default=str(DATA / "dialogue" / "ood2.tsv"), help="independent out-of-domain set")
     ap.add_argument("--faq-csv", default=str(DATA / "faq_other" / "faq.csv"))
     ap.add_argument("--faq-heldout", default=str(DATA / "faq_other" / "heldout.tsv"))
+    ap.add_argument("--faq-real", default=str(DATA / "faq_real"), help="real FAQ folder ('' to skip)")
+    ap.add_argument("--no-seniors", dest="seniors", action="store_false", help="skip the senior utterance sets")
     ap.add_argument("--entries", type=int, default=1000)
     ap.add_argument("--queries", type=int, default=500)
     args = ap.parse_args(argv)
     out = run(args)
     if args.json:
         if not args.verbose:
-            for key in ("heldout", "heldout2", "faq_other"):
+            for key in ("seniors_dev", "seniors_blind"):
+                out.get(key, {}).pop("failures", None)
+            for key in ("heldout", "heldout2", "faq_other", "faq_real", "faq_dev"):
                 out.get(key, {}).pop("misses", None)
             for key in ("ood", "ood2"):
                 out.get(key, {}).pop("accepted", None)

@@ -1,6 +1,8 @@
 """Calibration of the out-of-domain decision, on the knowledge base's own examples only.
 
-Positives: each example question scored with itself left out (leave-one-out). Negatives: each
+Positives: each example question scored with itself left out (leave-one-out); a topic with only
+one example (an imported FAQ) is scored from its answer text alone, with the example and the title
+(usually the same words) left out. Negatives: each
 example scored with its whole topic left out (near domain), a topic's name with an everyday ask
 it cannot answer (near miss, NEAR_MISS_TEMPLATES), and everyday questions (GENERIC_OOD). A
 class-balanced, monotone logistic regression gives the confidence; the thresholds follow from
@@ -34,8 +36,9 @@ def calibration_set(r) -> tuple[np.ndarray, np.ndarray, float]:
     for d in qdocs:
         ti = int(r.doc_topic[d])
         text = r._doc_texts[d]
-        if ti in multi:
-            order, _, feats = r._rank(text, exclude_docs=np.array([d]))
+        own = np.array([d]) if ti in multi else np.array([d, r.topic_start[ti] + len(r.topics[ti].questions)])
+        if ti in multi or len(multi) < len(r.topics) // 2:
+            order, _, feats = r._rank(text, exclude_docs=own)
             # an example its siblings do not retrieve is not evidence either way: leave it out
             if order[0] == ti and feats[0] > 0:  # (all-zero scores rank topic 0 first by accident)
                 X.append(feats); y.append(1.0)

@@ -162,11 +162,15 @@ def _kb_import(args) -> int:
         print(f"error: --as-of {args.as_of!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
         return 2
     try:
-        paths = import_faq(args.file, args.out, source=args.source, phone=args.phone, as_of=as_of, force=args.force)
+        notes: list[str] = []
+        paths = import_faq(args.file, args.out, source=args.source, phone=args.phone, as_of=as_of, force=args.force,
+                           notes=notes)
     except (FaqImportError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {len(paths)} topics to {args.out}")
+    for note in notes:
+        print(f"note: {note}")
+    print(f"wrote {len(paths)} topics to {args.out}" + (f" ({len(notes)} duplicates merged or renamed)" if notes else ""))
     return 0
 
 

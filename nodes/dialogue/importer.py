@@ -5,9 +5,14 @@ one "answer" (or "response") column, optional "topic", "source", "phone" (and
 "title", the name shown and spoken; default the topic if it is Korean text,
 else the first question).
 Rows with the same topic become one topic (their questions merged; answers
-must agree). Every bad row is reported with its spreadsheet row number (the
+must agree). Entries with the same answer, or the same title and answer, are
+merged too; entries that share a title but answer differently get titles of
+their own (their first question, else the start of the answer), so the kiosk
+never offers a choice between two identical options. Each merge and rename is
+reported. Every bad row is reported with its spreadsheet row number (the
 header is row 1) and nothing is written. A staff_call topic is added unless
-the sheet has one.
+the sheet has one. The spoken answer is the answer's first sentence or two
+(spoken.py); the whole answer stays on screen.
 """
 
 from __future__ import annotations
@@ -21,10 +26,10 @@ from pathlib import Path
 
 import yaml
 
-from nodes.dialogue.kb import MAX_SPOKEN_SENTENCES, STAFF_TOPIC, KbError, parse_topic
+from nodes.dialogue import spoken
+from nodes.dialogue.kb import STAFF_TOPIC, KbError, parse_topic
+from nodes.dialogue.text import normalize
 
-_SENTENCE = re.compile(r"[^.!?。？！]+[.!?。？！]*")
-_APPLY_WORDS = ("신청", "방문", "접수", "문의", "가시면", "오시면", "전화")
 
 
 class FaqImportError(ValueError):
@@ -65,10 +70,6 @@ def _columns(header: list[str], path: Path) -> tuple[list[int], int, dict[str, i
                            f"found {len(acols)}. Fix: rename the answer column to 'answer'")
     optional = {n: names.index(n) for n in ("topic", "title", "source", "phone") if n in names}
     return qcols, acols[0], optional
-
-
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
 def _slug(text: str) -> str:
@@ -123,6 +124,39 @@ def parse_faq(path: str | Path, *, source: str = "", phone: str = "") -> list[_E
     return list(entries.values())
 
 
+def _key(text: str) -> str:
+    return normalize(text).replace(" ", "")
+
+
+def merge_duplicates(entries: list[_Entry]) -> tuple[list[_Entry], list[str]]:
+    """One entry per answer; distinct titles for distinct answers. Returns the entries and what was done."""
+    notes: list[str] = []
+    by_answer: dict[str, _Entry] = {}
+    out: list[_Entry] = []
+    for e in entries:
+        first = by_answer.get(_key(e.answer))
+        if first is None:
+            by_answer[_key(e.answer)] = e
+            out.append(e)
+            continue
+        first.questions += [q for q in e.questions if q not in first.questions]
+        first.rows += e.rows
+        notes.append(f"row {e.row}: same answer as row {first.row} ({first.title!r}): merged into one topic")
+    by_title: dict[str, list[_Entry]] = {}
+    for e in out:
+        by_title.setdefault(_key(e.title), []).append(e)
+    for group in (g for g in by_title.values() if len(g) > 1):
+        taken = {_key(x.title) for x in out}
+        for e in group[1:]:
+            options = [q.rstrip("?？. ") for q in e.questions] + [f"{e.title}: {spoken.sentences(e.answer)[0][:24]}"]
+            new = next((o for o in options if _key(o) not in taken), f"{e.title} ({e.row})")
+            notes.append(f"row {e.row}: title {e.title!r} is also row {group[0].row}'s with another answer: "
+                         f"titled {new!r}")
+            e.title = new
+            taken.add(_key(new))
+    return out, notes
+
+
 def _topic_id(entry: _Entry, used: set[str]) -> str:
     base = (_slug(entry.topic) if entry.topic else "") or f"faq_{entry.row:03d}"
     tid, n = base, 2
@@ -133,12 +167,9 @@ def _topic_id(entry: _Entry, used: set[str]) -> str:
 
 
 def entry_to_topic(entry: _Entry, topic_id: str, as_of: dt.date) -> dict:
-    sentences = _sentences(entry.answer)
-    spoken = " ".join(sentences[:MAX_SPOKEN_SENTENCES - 1]) or entry.answer
-    applies = [s for s in sentences if any(w in s for w in _APPLY_WORDS)]
-    phone = entry.phone or "창구"
-    apply = " ".join(applies[:2]) or (f"자세한 신청 방법은 {phone}에 문의해 주세요." if entry.phone
-                                      else "자세한 신청 방법은 안내 창구에 문의해 주세요.")
+    said = spoken.for_ear(entry.answer)
+    # how to get it: the sentences that say where or how, else the answer itself (never a generic line)
+    apply = spoken.aspect_sentences([entry.answer], "apply") or said
     return {
         "id": topic_id,
         "title": entry.title,
@@ -146,7 +177,7 @@ def entry_to_topic(entry: _Entry, topic_id: str, as_of: dt.date) -> dict:
         "source": entry.source or "FAQ",
         "phone": entry.phone or "안내 창구",
         "questions": entry.questions,
-        "answer": spoken,
+        "answer": said,
         "detail": entry.answer,
         "apply": apply,
     }
@@ -163,11 +194,14 @@ def staff_topic(as_of: dt.date, phone: str) -> dict:
 
 
 def import_faq(csv_path: str | Path, out_dir: str | Path, *, source: str = "", phone: str = "",
-               as_of: dt.date | None = None, force: bool = False) -> list[Path]:
-    """Validate the whole sheet, then write one YAML per topic. Returns the written paths."""
+               as_of: dt.date | None = None, force: bool = False, notes: list[str] | None = None) -> list[Path]:
+    """Validate the whole sheet, then write one YAML per topic. Returns the written paths; merges and
+    renames of duplicates are appended to notes."""
     out = Path(out_dir)
     as_of = as_of or dt.date.today()
-    entries = parse_faq(csv_path, source=source, phone=phone)
+    entries, merged = merge_duplicates(parse_faq(csv_path, source=source, phone=phone))
+    if notes is not None:
+        notes += merged
     used: set[str] = set()
     topics = [entry_to_topic(e, _topic_id(e, used), as_of) for e in entries]
     if STAFF_TOPIC not in used:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from nodes.dialogue import crisis, intents
-from nodes.dialogue.kb import STAFF_TOPIC, KnowledgeBase, Topic, load_kb
+from nodes.dialogue.kb import FACET_KEYS, STAFF_TOPIC, KnowledgeBase, Topic, load_kb
 from nodes.dialogue.replies import PII_NOTICE, Replies
 from nodes.dialogue.retrieval import RetrievalParams, Retriever, normalize
 
@@ -206,6 +206,24 @@ class Dialogue(Replies):
 
     # -- decision ----------------------------------------------------------
 
+    def _prefer_facet(self, r, facet: str | None) -> None:
+        """A named service with one of its aspects asked is in the domain; of two close topics, the one
+        whose text answers the aspect asked wins ("기초연금 언제 들어와요": the topic with a payment day,
+        not the one about combining pensions)."""
+        if (not r.in_domain and r.named and facet and not r.unsupported and r.top is not None
+                and r.confidence >= 0.5 * self.retriever.threshold
+                and (facet in self.kb.by_id[r.top.topic_id].facets or facet in ("apply", "phone"))):
+            # the service named outright and one of its aspects asked ("기초연금 나도 받을 수 있나
+            # 몰라, 나이는 예순일곱이여"): the rest of the words are talk, not another subject
+            r.in_domain = r.confident = True
+        if facet not in FACET_KEYS or not r.in_domain or len(r.candidates) < 2:
+            return
+        top, second = r.candidates[0], r.candidates[1]
+        if (facet not in self.kb.by_id[top.topic_id].facets and facet in self.kb.by_id[second.topic_id].facets
+                and second.score >= 0.75 * top.score):
+            r.candidates[0], r.candidates[1] = second, top
+            r.tie = False
+
     def _decide(self, s: _Session, turn: Turn) -> Response:
         v = turn.verdict
         label = getattr(v, "label", "allow") if v is not None else "allow"
@@ -276,6 +294,7 @@ class Dialogue(Replies):
                             suggestions=self._followup_chips(self.kb.get(s.topic)), intent="ack")
         facet = intents.detect_facet(text)
         r = self.retriever.retrieve(text)
+        self._prefer_facet(r, facet)
         if pending:
             chosen = self.kb.by_id[pending[0]] if yes_no and len(pending) == 1 else \
                 self._resolve_clarify(text, pending, r)
@@ -300,13 +319,15 @@ class Dialogue(Replies):
             ids = [c.topic_id for c in r.candidates[:2]]
             squeezed = normalize(text).replace(" ", "")
             named = [i for i in ids if normalize(self.kb.by_id[i].title).replace(" ", "") in squeezed]
+            a, b = (self.kb.by_id[i] for i in ids)
             if current is not None and current.id in ids:
                 chosen = current
+            elif normalize(a.title).replace(" ", "") == normalize(b.title).replace(" ", ""):
+                chosen = a   # never a choice between two identical options: the better match
             elif len(named) == 1:  # the question names one of them outright
                 chosen = self.kb.by_id[named[0]]
             else:
                 s.pending, s.pending_facet = ids, facet
-                a, b = (self.kb.by_id[i] for i in ids)
                 return Response("clarify", f"{intents.josa(a.title, '과', '와')} {b.title} 중에서 어느 것을 여쭤보셨어요?",
                                 suggestions=[a.title, b.title], score=r.confidence, intent="tie")
         elif not r.confident and (current is None or r.top.topic_id != current.id) and not r.named:

@@ -219,7 +219,22 @@ class Retriever:
                 best[ti] = len(name)
         return best / best.max() if best.max() > 0 else best
 
-    def _topic_scores(self, doc_scores: np.ndarray, exclude_doc: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def _loo(self, exclude_docs: np.ndarray | None):
+        """Documents left out of one topic (calibration): (topic, morpheme counts, character counts, how
+        many of the left-out documents hold each morpheme), or None."""
+        if exclude_docs is None or not len(exclude_docs):
+            return None
+        docs = [int(i) for i in exclude_docs]
+        ti = int(self.doc_topic[docs[0]])
+        if any(int(self.doc_topic[i]) != ti for i in docs):
+            return None
+        morph, chars, held = Counter(), Counter(), Counter()
+        for i in docs:
+            morph.update(self._doc_morph_counts[i]); chars.update(self._doc_char_counts[i])
+            held.update(self._doc_morph[i])
+        return ti, morph, chars, held
+
+    def _topic_scores(self, doc_scores: np.ndarray, loo=None) -> tuple[np.ndarray, np.ndarray]:
         """Ranking scores and evidence scores per topic. Evidence: the best example, plus the rest of
         the topic's evidence (capped at the best), plus the topic as one document. Ranking adds the
         naive-Bayes posterior, which sums to one even when nothing matches, so it never counts as
@@ -233,10 +248,10 @@ class Retriever:
             weights, mass, qc = self._last_query
             tm = self.topic_morph.scores(weights, weights.__getitem__, mass)
             tc = self.topic_char.scores(qc)
-            if exclude_doc is not None:  # leave-one-out: the topic document without that example
-                ti = int(self.doc_topic[exclude_doc])
-                cm = self._topic_morph_counts[ti] - self._doc_morph_counts[exclude_doc]
-                cc = self._topic_char_counts[ti] - self._doc_char_counts[exclude_doc]
+            if loo is not None:  # leave-one-out: the topic document without those examples
+                ti = loo[0]
+                cm = self._topic_morph_counts[ti] - loo[1]
+                cc = self._topic_char_counts[ti] - loo[2]
                 tm[ti] = self.topic_morph.score_counts(weights, mass, cm, sum(cm.values()))
                 tc[ti] = self.topic_char.score_counts({t: 1.0 for t in qc}, self.char_topic_mass(qc), cc,
                                                       sum(cc.values()))
@@ -248,9 +263,8 @@ class Retriever:
         if p.nb_weight > 0:
             weights, _mass, qc = self._last_query
             ex_m = ex_c = None
-            if exclude_doc is not None:
-                ti = int(self.doc_topic[exclude_doc])
-                ex_m, ex_c = (ti, self._doc_morph_counts[exclude_doc]), (ti, self._doc_char_counts[exclude_doc])
+            if loo is not None:
+                ex_m, ex_c = (loo[0], loo[1]), (loo[0], loo[2])
             ll = (self.nb_morph.log_likelihood(weights, ex_m)
                   + p.nb_char_scale * self.nb_char.log_likelihood({t: 1.0 for t in qc}, ex_c))
             post = np.exp(ll - ll.max())
@@ -295,7 +309,7 @@ class Retriever:
         doc_scores, qm, qc, _ = self._doc_scores(text)
         if exclude_docs is not None:
             doc_scores[exclude_docs] = 0.0
-        loo_doc = int(exclude_docs[0]) if exclude_docs is not None and len(exclude_docs) == 1 else None
+        loo_doc = self._loo(exclude_docs) if exclude_topic is None else None
         topic_scores, evidence = self._topic_scores(doc_scores, loo_doc)
         if exclude_topic is not None:
             topic_scores[exclude_topic] = -1.0
@@ -322,7 +336,10 @@ class Retriever:
                           self._object_uncovered(int(order[0]), loo_doc) if len(order) else 1.0)
         return order, topic_scores, feats
 
-    def _uncovered(self, ti: int, loo_doc: int | None) -> float:
+    def _minus(self, ti: int, loo) -> Counter:
+        return loo[3] if loo is not None and loo[0] == ti else Counter()
+
+    def _uncovered(self, ti: int, loo_doc) -> float:
         """What the question asks that the topic never mentions: the idf share of its content morphemes
         (aspect words aside) absent from everything the topic says. A near
         miss ("의료급여 제도는 언제 생겼어요") names the topic but asks something else."""
@@ -332,31 +349,31 @@ class Retriever:
                  if tag.split("-")[0] in _CONTENT_TAGS and t not in ASPECT_WORDS
                  and not any(t in u and t != u for u in joined)}
         vocab = self._topic_vocab[ti]
-        minus = self._doc_morph[loo_doc] if loo_doc is not None else set()
+        minus = self._minus(ti, loo_doc)
         # a noun written as one word counts whole: 주민등록증 is not covered by the 주민 and 등록 of
         # 주민등록등본; its parts are no evidence of their own
         for word, parts in self.analyzer.written_compounds(self._last_text):
-            if word not in ASPECT_WORDS and vocab.get(word, 0) - (word in minus) <= 0:
+            if word not in ASPECT_WORDS and vocab.get(word, 0) - minus[word] <= 0:
                 terms = (terms - set(parts)) | {word}
         if not terms:
             return 0.0
-        missing = {t for t in terms if vocab.get(t, 0) - (t in minus) <= 0}
+        missing = {t for t in terms if vocab.get(t, 0) - minus[t] <= 0}
         idf = lambda t: self.morph.idf.get(t, self.morph.max_idf)
         return sum(map(idf, missing)) / sum(map(idf, terms))
 
-    def _object_uncovered(self, ti: int, loo_doc: int | None) -> float:
+    def _object_uncovered(self, ti: int, loo_doc) -> float:
         """What is asked for: the last run of nouns before the predicate ("지하철 노선도 좀 보여 줘요" -> 지하철
         노선; "경로당 화투 규칙" -> all three), aspect words aside, each noun written as one word counted
         whole. The idf share of it that the topic never mentions: a near miss names the topic but asks
         for another object (노선도, not 무임승차)."""
         vocab = self._topic_vocab[ti]
-        minus = self._doc_morph[loo_doc] if loo_doc is not None else set()
+        minus = self._minus(ti, loo_doc)
         obj = self.analyzer.object_nouns(self._last_raw)
         obj = [w for w in obj if w not in ASPECT_WORDS and len(w) > 1]
         if not obj:
             return 0.0
         idf = lambda t: self.morph.idf.get(t, self.morph.max_idf)
-        missing = [w for w in obj if vocab.get(w, 0) - (w in minus) <= 0]
+        missing = [w for w in obj if vocab.get(w, 0) - minus[w] <= 0]
         return sum(map(idf, missing)) / sum(map(idf, obj))
 
     def retrieve(self, text: str, k: int = 3) -> Retrieval:

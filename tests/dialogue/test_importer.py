@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from nodes.dialogue import spoken
 from nodes.dialogue.importer import FaqImportError, import_faq
 from nodes.dialogue.kb import load_kb
 
@@ -78,3 +79,40 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     with pytest.raises(FaqImportError, match="already holds YAML"):
         import_faq(FAQ, out)
     assert import_faq(FAQ, out, force=True)
+
+
+def test_duplicates_are_merged_or_renamed_and_never_offered_as_a_choice(tmp_path):
+    from nodes.dialogue.policy import Dialogue, Turn
+
+    csv = _csv(tmp_path, "question,answer\n"
+                         "회원증 만들기,1층 안내데스크에서 신분증을 보여 주시면 바로 만들어 드립니다.\n"
+                         "회원증 만들기,1층 안내데스크에서 신분증을 보여 주시면 바로 만들어 드립니다.\n"
+                         "회원증 만드는 법,1층 안내데스크에서 신분증을 보여 주시면 바로 만들어 드립니다.\n"
+                         "책 반납,반납은 1층 무인 반납기에 넣으시면 됩니다.\n"
+                         "책 반납,반납은 2층 종합자료실 창구에서 받습니다. 밤에는 무인 반납기를 쓰세요.\n", header="")
+    notes: list[str] = []
+    import_faq(csv, tmp_path / "kb", notes=notes)
+    kb = load_kb(tmp_path / "kb")
+    titles = [t.title for t in kb.service_topics]
+    assert len(titles) == 3 and len(set(titles)) == 3          # one topic per answer, each its own title
+    assert sum("merged" in n for n in notes) == 2 and sum("titled" in n for n in notes) == 1
+    d = Dialogue(tmp_path / "kb")
+    for q in ("회원증 만들고 싶어요", "책 반납 어디서 해요", "책 반납"):
+        r = d.respond(q, Turn(q))
+        assert not (r.intent == "tie" and r.suggestions[0] == r.suggestions[1])
+
+
+def test_an_imported_entry_speaks_its_answer_never_a_generic_line(tmp_path):
+    from nodes.dialogue.policy import Dialogue, Turn
+
+    csv = _csv(tmp_path, "question,answer\n"
+                         "셀 보호 해제,도구 메뉴에서 시트 보호를 누르면 보호가 풀립니다. 암호를 정했다면 암호를 넣고 확인을 누릅니다. "
+                         "이제 셀을 고칠 수 있습니다.\n"
+                         "글꼴 바꾸기,서식 메뉴에서 문자를 고르고 글꼴을 바꿉니다.\n", header="")
+    import_faq(csv, tmp_path / "kb")
+    d = Dialogue(tmp_path / "kb")
+    for q in ("셀 보호는 어떻게 풀어요?", "셀 보호 해제하는 데 돈 들어요?", "셀 보호 해제 누가 할 수 있어요?"):
+        r = d.respond(q, Turn(q))
+        assert r.topic == "faq_002" and "화면의 자세한 안내" not in r.text and "문의해 주세요" not in r.text
+        assert "보호" in r.text and len(spoken.sentences(r.text)) <= 2
+        assert "이제 셀을 고칠 수 있습니다" in r.detail
