@@ -13,6 +13,8 @@ from bus import messages as m
 from bus.runtime.inbox import Item
 from bus.transport import INTERRUPT
 
+STANDBY_BUFFER = 100_000
+
 
 class Dispatch:
     def _ingest(self, frames: list, direct: bool = False) -> None:
@@ -44,6 +46,11 @@ class Dispatch:
         if self.state == "standby":
             self.intake.begin(key, h.seq, len(names))
             self.standby_buf.append((names, key, h, msg, nbytes))
+            if len(self.standby_buf) > STANDBY_BUFFER:   # a handover that never comes
+                names, key, h, _, _ = self.standby_buf.pop(0)
+                for _ in names:
+                    self.intake.done(key, h.seq)
+                self._drop("standby_overflow", f"more than {STANDBY_BUFFER} messages buffered in standby")
             return
         if self.handed and h.seq <= self.handed.get(key, 0):
             self.counters["taken_by_predecessor"] += 1   # it arrived here later than there

@@ -141,5 +141,3 @@ def test_a_blast_is_delivered_or_counted_never_lost_silently(tmp_path):
             assert sink.get("dropped", 0) == sink.get("dropped_duplicate", 0), sink   # repeats of redelivery only
             if size == 64:
                 assert sink["rx"] == count and not src.get("dropped_hwm"), "small messages: the consumer pushes back"
-            else:
-                assert src.get("dropped_hwm", 0) > 0, "with hwm 5 the frames outran the consumer: counted"
