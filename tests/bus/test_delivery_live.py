@@ -141,3 +141,25 @@ def test_a_blast_is_delivered_or_counted_never_lost_silently(tmp_path):
             assert sink.get("dropped", 0) == sink.get("dropped_duplicate", 0), sink   # repeats of redelivery only
             if size == 64:
                 assert sink["rx"] == count and not src.get("dropped_hwm"), "small messages: the consumer pushes back"
+
+
+def test_sigterm_stops_a_node_busy_in_a_blocking_handler_within_two_seconds(tmp_path):
+    rec = tmp_path / "rec.txt"
+    with Graph(tmp_path, f"""
+        bus: {{port: PORT}}
+        nodes:
+          - {{id: worker, node: "tests.bus.helper_nodes:SlowWorker", params: {{work_s: 30.0, record: "{rec}"}},
+             inputs: {{tick: ticker/tick}}, restart: {{policy: on-failure}}}}
+          - {{id: ticker, node: "nodes.demo:Ticker", params: {{rate_hz: 5.0}}}}
+    """) as g:
+        st = g.wait_for(lambda st: st.get("worker") if st.get("worker") and st["worker"].counters.get("rx", 0) >= 2
+                        else None, what="the worker busy")
+        t0 = time.monotonic()
+        os.kill(st.pid, signal.SIGTERM)
+        while time.monotonic() - t0 < 5:
+            try:
+                os.kill(st.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.02)
+        assert time.monotonic() - t0 < 2.0
