@@ -101,9 +101,10 @@ def check_devices():
                 "plug the camera in, or set camera.index in hardware/kiosk.yaml"))
     try:
         import pyaudio
-        pa = pyaudio.PyAudio()
-        n_in = sum(1 for i in range(pa.get_device_count()) if pa.get_device_info_by_index(i)["maxInputChannels"] > 0)
-        pa.terminate()
+        with _quiet_stderr():   # ALSA and JACK print pages of probing noise on a machine without sound
+            pa = pyaudio.PyAudio()
+            n_in = sum(1 for i in range(pa.get_device_count()) if pa.get_device_info_by_index(i)["maxInputChannels"] > 0)
+            pa.terminate()
         out.append((OK if n_in else WARN, f"{n_in} audio input device(s)", "plug a microphone in"))
     except ImportError:
         out.append((WARN, "PyAudio not installed (microphone and speaker nodes)",
@@ -122,6 +123,21 @@ def registered() -> list:
             return getattr(importlib.import_module(module), fn)()
         out.append((name, run))
     return out
+
+
+class _quiet_stderr:
+    """Silence file descriptor 2 (C libraries write there directly) for the duration."""
+
+    def __enter__(self):
+        sys.stderr.flush()
+        self.saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+
+    def __exit__(self, *exc):
+        os.dup2(self.saved, 2)
+        os.close(self.saved)
 
 
 def main(args) -> int:

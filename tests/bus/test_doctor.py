@@ -19,9 +19,9 @@ def test_doctor_passes_on_a_set_up_machine():
         assert any(line.startswith("OK") and name in line for line in r.stdout.splitlines()), name
     sys.path.insert(0, ROOT)
     from run import package_tables
-    for table in package_tables("DOCTOR").values():   # every check a package registers runs
+    for table in package_tables("DOCTOR").values():   # every check a package registers runs (WARN: optional parts)
         for name in table:
-            assert any(line.startswith("OK") and f" {name} " in line for line in r.stdout.splitlines()), name
+            assert any(line.startswith(("OK", "WARN")) and f" {name} " in line for line in r.stdout.splitlines()), name
     assert "all required checks passed" in r.stdout
 
 
