@@ -1,6 +1,6 @@
 """`python run.py bench soak [--turns N] [--json]`: the kiosk graph under load, with nodes killed.
 
-It launches the kiosk graph (moderation -> dialogue, subtitles, staff pager) from launch/kiosk.yaml,
+It launches the kiosk graph (moderation -> dialogue, subtitles, staff pager) from launch/core.yaml,
 fed on its transcript input by a feeder node, with both cores kept busy by CPU burners the bench
 starts itself. The feeder says N scripted turns (every 7th a crisis: 숨을 못 쉬겠어요, 가슴이 너무
 아파요, 죽고 싶어요), each with its own turn id. A recorder node, a declared consumer like the
@@ -143,7 +143,7 @@ def graph_yaml(tmp: str, port: int, args) -> str:
 graph: soak
 bus: {{port: {port}}}
 include:
-  - file: {ROOT}/launch/kiosk.yaml
+  - file: {ROOT}/launch/core.yaml
     args: {{transcript: feeder/transcript, log: {tmp}/conversations.sqlite}}
 nodes:
   - id: feeder

@@ -134,8 +134,11 @@ class Launcher:
 
     def _required_gone(self, p: Proc, how: str) -> None:
         if p.spec.required and not self.stopping:
-            log.error("required node %s %s: stopping the graph", p.spec.id, how)
-            self.exit_code = 1
+            if how == "exited with code 0" and p.state == "stopped":   # it finished its job (a demo script)
+                log.info("required node %s finished: stopping the graph", p.spec.id)
+            else:
+                log.error("required node %s %s: stopping the graph", p.spec.id, how)
+                self.exit_code = 1
             self.stopping = True
 
     def _event(self, node: str, level: str, kind: str, text: str) -> None:

@@ -100,7 +100,7 @@ def test_nodes_check_their_params_before_launch(tmp_path):
 def test_unknown_launch_argument_is_refused_listing_the_known_ones(tmp_path):
     with pytest.raises(GraphError) as e:
         load("launch/kiosk.yaml", {"kbb": "/x"})
-    assert "unknown launch argument 'kbb' (known: kb, log, out, transcript)" in str(e.value)
+    assert "unknown launch argument 'kbb' (known: driver, face, files, fullscreen, kb, log, mic_device, out, record, sink, source, speaker_device, stt_device, tts_backend)" in str(e.value)
     inner = write(tmp_path, "inner.yaml", "args: {rate: 1.0}\nnodes: [{id: t, node: 'nodes.demo:Ticker', params: {rate_hz: $(arg rate)}}]\n")
     outer = write(tmp_path, "outer.yaml", f"include: [{{file: {inner}, args: {{rte: 2.0}}}}]\n")
     with pytest.raises(GraphError, match="include of .*inner.yaml: unknown launch argument 'rte'"):

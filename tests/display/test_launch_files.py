@@ -10,7 +10,7 @@ def test_face_fragment_is_valid():
 
 
 def test_demo_graph_is_valid_and_records_to_out(tmp_path):
-    g = load("launch/demo_av.yaml", {"out": str(tmp_path)})
+    g = load("launch/demo.yaml", {"out": str(tmp_path)})
     nodes = {n.id: n for n in g.nodes}
     assert set(nodes) >= {"mic", "stt", "script", "moderation", "dialogue", "tts", "speaker", "lipsync", "display"}
     assert nodes["display"].params["record"] == str(tmp_path)
