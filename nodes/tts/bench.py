@@ -21,6 +21,8 @@ import tempfile
 import threading
 import time
 
+import yaml
+
 REPLY = "기초연금은 만 65세 이상 어르신께 드리는 돈입니다. 주민센터나 국민연금공단 1355에 물어보세요."
 LONG = " ".join(["국민연금공단에 전화하시면 자세히 알려 드립니다."] * 12)
 
@@ -113,6 +115,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--backend", action="append", default=[], help="espeak, jets ... (default: espeak, and jets if configured)")
     ap.add_argument("--opt", action="append", default=[], help="BACKEND.KEY=VALUE, e.g. jets.model_file=/path")
     ap.add_argument("--n", type=int, default=8, help="KB answers for rtf and cer")
+    ap.add_argument("--skip", type=int, default=0, help="start after this many KB answers")
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--no-cer", action="store_true", help="skip the Whisper intelligibility test")
     ap.add_argument("--json", action="store_true")
@@ -128,9 +131,9 @@ def main(argv: list[str]) -> int:
     for item in args.opt:
         key, _, value = item.partition("=")
         backend, _, k = key.partition(".")
-        opts.setdefault(backend, {})[k] = value
+        opts.setdefault(backend, {})[k] = yaml.safe_load(value)
     backends = args.backend or ["espeak"] + (["jets"] if opts.get("jets", {}).get("model_file") else [])
-    answers = [t for _, t in kb_answers(facets=False)][:args.n]
+    answers = [t for _, t in kb_answers(facets=False)][args.skip:args.skip + args.n]
     spoken = [t[s:e] for t in answers for s, e in sentences(t)[:2]]
     listener = None
     if not args.no_cer:
