@@ -97,3 +97,8 @@ def test_chat_typed_conversation(capsys, monkeypatch):
     said = [x for x in out if x.startswith("상담")]
     assert said[0].startswith("상담: 안녕하세요")
     assert "행정복지센터" in said[2] and said[3].startswith("상담 (천천히):") and "안녕히 가세요" in said[4]
+
+
+def test_staff_clear_without_a_graph_says_how_to_start_one(capsys):
+    assert cli.staff_clear_main(["--session", "x", "--bus", "127.0.0.1:7659"]) == 2
+    assert "Start the graph first" in capsys.readouterr().err
