@@ -256,8 +256,9 @@ class Retriever:
                 tc[ti] = self.topic_char.score_counts({t: 1.0 for t in qc}, self.char_topic_mass(qc), cc,
                                                       sum(cc.values()))
             out = out + p.topic_doc_weight * (p.morph_weight * tm + p.char_weight * tc)
+        self._last_names = self._name_bonus(self._last_text)
         if p.name_weight > 0:
-            out = out + p.name_weight * self._name_bonus(self._last_text)
+            out = out + p.name_weight * self._last_names
         if p.nb_weight <= 0:
             return out, out
         if p.nb_weight > 0:
@@ -389,7 +390,7 @@ class Retriever:
         unsupported = sorted(intents.detect_ask_kinds(text) - self._topic_asks[order[0]]) if cands else []
         in_domain = in_domain and not unsupported
         tie = in_domain and len(cands) > 1 and cands[1].score >= self.params.tie_ratio * s1
-        named = bool(cands) and self._name_bonus(self._last_text)[order[0]] >= 1.0
+        named = bool(cands) and self._last_names[order[0]] >= 1.0
         return Retrieval(cands, in_domain, conf, tie, dict(zip(FEATURE_NAMES, map(float, feats))),
                          confident=in_domain and conf >= self.answer_threshold, unsupported=unsupported,
                          named=named)
