@@ -108,6 +108,7 @@ class Runtime(Reporting, Handover, Control, Dispatch):
         self.worker_busy = False
         self.drop_log: dict[str, tuple[float, int]] = {}
         self.last_status = self.last_ack = self.drained = 0.0
+        self.data_polled = True
         self.started = time.monotonic()
         self.setup_done = threading.Event()
         self.setup_error: Optional[tuple] = None
@@ -199,6 +200,10 @@ class Runtime(Reporting, Handover, Control, Dispatch):
             if self.outbox.backlog:
                 self.outbox.flush()
                 wait_s = min(wait_s, 0.001)
+            take = not (self.retire_caught_up or self.inbox.size() >= BACKPRESSURE)
+            if take != self.data_polled:   # data we will not read must not wake the poll (a spin)
+                self.data_polled = take
+                self.poller.modify(self.client.data_sub, zmq.POLLIN if take else 0)
             if wait_s >= 0.001:
                 events = dict(self.poller.poll(int(wait_s * 1000)))
             else:
