@@ -12,7 +12,7 @@ def result():
     import io
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        rc = bench.main(["--json", "--repeat", "1"])
+        rc = bench.main(["--json", "--repeat", "1", "--natural", "ours"])   # baselines: the bench command
     assert rc == 0
     return json.loads(buf.getvalue())
 
@@ -49,6 +49,32 @@ def test_targets_met_on_unseen_speech(result):
     assert all(met.values()), met
 
 
+def test_no_false_alarms_on_natural_benign_text(result):
+    """Text nobody here wrote (Debian's Korean documentation): the never-tuned split counts."""
+    n = result["natural"]
+    assert n["corpus"]["natural-test"] >= 6000 and n["corpus"]["natural-dev"] >= 3000
+    assert result["benign_crisis_rate"] == n["ours"]["natural-test"]["benign_crisis_rate"] <= 0.001
+    assert result["benign_abuse_rate"] == n["ours"]["natural-test"]["benign_abuse_rate"] <= 0.005
+    assert n["ours"]["unseen_speech"]["crisis_recall"] >= 0.98 and n["ours"]["unseen_speech"]["support"] >= 600
+    assert all(n["targets_met"].values()), n["targets_met"]
+    assert isinstance(n["ours"]["natural-dev"]["flagged"], list)
+
+
+def test_benign_table_names_every_engine_and_the_flagged_sentences(capsys):
+    from nodes.moderation import benign
+    from nodes.moderation.engine import Moderator
+    m = Moderator()
+    texts = ["그림자 색상을 선택합니다", "가슴이 너무 아파요 숨을 못 쉬겠어요", "씨발 이게 뭐야"]
+    e = {"natural-dev": benign.rates(m, texts, True), "natural-test": benign.rates(m, texts[:1], False),
+         "unseen_speech": {"crisis_recall": 1.0, "tp": 1, "support": 1}}
+    assert e["natural-dev"]["crisis"] == 1 and e["natural-dev"]["abuse"] == 1
+    assert e["natural-dev"]["benign_crisis_rate"] == round(1 / 3, 5)
+    benign.print_report({"corpus": {"sources": ["demo"], "natural-dev": 3, "natural-test": 1}, "ours": e,
+                         "baselines": {"rules_only": e}, "targets_met": {"benign_crisis_rate": True}})
+    out = capsys.readouterr().out
+    assert "rules_only" in out and "ours" in out and "flagged on natural-dev (2)" in out and "씨발 이게 뭐야" in out
+
+
 def test_heldback_failures_are_reported(result):
     assert result["heldback"]["cases"], "held-back known failures must be listed"
 
@@ -80,7 +106,7 @@ def test_blind2_is_large_covers_every_category_and_is_scored_apart(result):
 
 
 def test_table_output(capsys):
-    assert bench.main(["--repeat", "1"]) == 0
+    assert bench.main(["--repeat", "1", "--natural", "none"]) == 0
     out = capsys.readouterr().out
     assert "[crisis]" in out and "suicide" in out and "p99" in out and "held-back" in out and "blind split" in out
     assert "blind2 split (development data" in out and "main + blind + blind2" in out and "together (" in out
@@ -91,7 +117,7 @@ def _json(argv):
     import io
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        assert bench.main(["--json", "--repeat", "1", *argv]) == 0
+        assert bench.main(["--json", "--repeat", "1", "--natural", "none", *argv]) == 0
     return json.loads(buf.getvalue())
 
 
@@ -111,7 +137,8 @@ def test_blind3_file_is_scored_apart_and_in_the_combined_figures(tmp_path, capsy
     assert with_b3["blind3"]["score"]["n"] == 3
     assert with_b3["blind3"]["score"]["labels"]["abuse"]["support"] == 1
     assert with_b3["all"]["n"] == without["all"]["n"] + 3
-    assert bench.main(["--repeat", "1", "--blind3", str(f), "--blind4", str(tmp_path / "none.tsv")]) == 0
+    assert bench.main(["--repeat", "1", "--natural", "none", "--blind3", str(f),
+                       "--blind4", str(tmp_path / "none.tsv")]) == 0
     out = capsys.readouterr().out
     assert "blind3 split (development data" in out and "blind2 + blind3 + " in out and "together (" in out
 
@@ -128,7 +155,7 @@ def test_blind4_file_is_scored_apart_and_in_the_combined_figures(tmp_path, capsy
     assert with_b4["independent"]["n"] == 2 + others
     assert set(with_b4["targets_met_independent"]) == set(with_b4["targets_met"])
     assert with_b4["all"]["n"] == without["all"]["n"] + 2
-    assert bench.main(["--repeat", "1", "--blind4", str(f)]) == 0
+    assert bench.main(["--repeat", "1", "--natural", "none", "--blind4", str(f)]) == 0
     out = capsys.readouterr().out
     assert "blind4 split (independent" in out and "+ blind4 + " in out
     assert "unseen speech, blind4" in out and "never trained on)" in out and "targets on unseen speech" in out
