@@ -343,10 +343,17 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("rest", nargs=argparse.REMAINDER)
     bench.set_defaults(fn=lambda a: __import__(BENCHES[a.what], fromlist=["main"]).main(a.rest))
 
+    groups: dict[str, list[str]] = {}      # "staff" -> ["clear"]: a group only registered packages add
     for key, (text, _, _) in sorted(COMMANDS.items()):
         if " " not in key:
             sp = sub.add_parser(key, help=text, add_help=False)
             sp.add_argument("rest", nargs=argparse.REMAINDER)
+        elif key.split()[0] != "bench":
+            groups.setdefault(key.split()[0], []).append(key.split(maxsplit=1)[1])
+    for group, subs in groups.items():
+        if group not in COMMANDS:
+            gp = sub.add_parser(group, help=f"{', '.join(subs)} (see: {group} SUBCOMMAND --help)")
+            gp.add_argument("what", choices=subs)
     return p
 
 
