@@ -67,6 +67,7 @@ class DisplayNode(Node):
     def setup(self):
         from nodes.display.screen import Screen, View
         self.screen = Screen(self.params.width, self.params.height, self.params.driver, self.params.fullscreen)
+        self.screen.release()              # opened to check it works; tick opens it on the loop thread
         self.view = View()
         self.pending: list[VideoFrame] = []
         self.playback = Playback("", 0, 0.0)
@@ -262,6 +263,8 @@ class DisplayNode(Node):
         v.said, v.said_upto = reply, (0 if hidden else -1)
 
     def tick(self):
+        if self.screen.surface is None:
+            self.screen.open()
         now = self.clock()
         self.poll_events()
         v = self.view

@@ -69,6 +69,10 @@ class View:
     t: float = 0.0                             # for small animations
 
 
+class ScreenError(RuntimeError):
+    """The screen cannot be shown (no display, or a driver that cannot present)."""
+
+
 class Screen:
     def __init__(self, width: int = 720, height: int = 1280, driver: str = "", fullscreen: bool = False):
         if driver:
@@ -77,17 +81,37 @@ class Screen:
         os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
         import pygame
         self.pg = pygame
-        pygame.display.init()
         pygame.font.init()
-        flags = pygame.FULLSCREEN if fullscreen else 0
-        self.surface = pygame.display.set_mode((width, height), flags)
-        pygame.display.set_caption("실버 AI 상담 키오스크")
+        self.mode = ((width, height), pygame.FULLSCREEN if fullscreen else 0)
+        self.surface = None
+        self.open()
         self.w, self.h, self.s = width, height, width / 720
         self.font_path = find_font()
         self.fonts: dict[int, object] = {}
         self.qr_cache: tuple[str, object] = ("", None)
         self.buttons: list[tuple[str, str, object]] = []     # action, text, rect
         self.avatar_rect = self.rect(0, STATE_H, 720, AVATAR_H)
+
+    def open(self) -> None:
+        """Open the window on the calling thread. SDL's EGL-backed drivers (Wayland, KMS/DRM,
+        offscreen) bind it to that thread, so the thread that draws must be the one that opens."""
+        pg = self.pg
+        try:    # a screen that opens but cannot present would fail on every frame: find out now
+            pg.display.init()
+            self.surface = pg.display.set_mode(*self.mode)
+            pg.display.flip()
+        except pg.error as e:
+            driver = os.environ.get("SDL_VIDEODRIVER") or (pg.display.get_driver() if pg.display.get_init() else "")
+            raise ScreenError(
+                f"cannot show the kiosk screen with SDL video driver '{driver or 'default'}' ({e}). "
+                "Run it on the kiosk's display (DISPLAY or WAYLAND_DISPLAY set, or driver:=kmsdrm on a bare "
+                "console), or headless with driver:=dummy and record:=DIR to get an MP4") from None
+        pg.display.set_caption("실버 AI 상담 키오스크")
+
+    def release(self) -> None:
+        """Close the window (it is opened again by `open` on the drawing thread)."""
+        self.pg.display.quit()
+        self.surface = None
 
     # --- helpers ---
     def px(self, v: float) -> int:
