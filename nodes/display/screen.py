@@ -318,11 +318,11 @@ class Screen:
         self.buttons = []
         c = v.crisis or {}
         pg.draw.rect(self.surface, RED, self.rect(0, 0, 720, 200))
-        self.text("지금 바로 전화하세요", 60, WHITE, center=(self.px(360), self.px(100)))
+        self.text("도움이 오고 있어요", 60, WHITE, center=(self.px(360), self.px(100)))
         hotline = c.get("hotline") or "119"
         size = 260 if len(hotline) <= 4 else 150
         self.text(hotline, size, RED, center=(self.px(360), self.px(420)))
-        self.text("전화번호", 44, INK_SOFT, center=(self.px(360), self.px(250)))
+        self.text("전화하실 수 있으면", 44, INK_SOFT, center=(self.px(360), self.px(250)))
         box = self.rect(40, 620, 640, 170)
         pg.draw.rect(self.surface, NAVY, box, border_radius=self.px(28))
         self.text("직원에게 알렸습니다", 60, WHITE, center=(box.centerx, box.centery - self.px(28)))

@@ -73,7 +73,7 @@ def make(out: str) -> list[str]:
     run(0.2)
     shot("bigger_text")
     disp.send("alert", StaffAlert(reason="crisis", category="suicide", hotline="109"))
-    disp.send("reply", Reply(kind="crisis", text="지금 109에 전화하세요. 혼자 계시지 않게 직원이 곧 올게요.", hotline="109"))
+    disp.send("reply", Reply(kind="crisis", text="말씀해 주셔서 고마워요. 직원이 곧 와서 곁에 있을 거예요. 여기서 같이 기다려요.", hotline="109"))
     run(0.2)
     shot("crisis")
     disp.node.teardown()
