@@ -27,7 +27,24 @@ def package_tables(name: str = "COMMANDS") -> dict[str, dict[str, tuple[str, str
     return found
 
 
+def use_project_venv() -> None:
+    """Re-run under the project's .venv (made by scripts/setup), so `python run.py ...` works from
+    any shell; without one, say how to make it instead of an ImportError."""
+    venv = os.path.join(ROOT, ".venv")
+    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
+        return
+    python = os.path.join(venv, "bin", "python")
+    if os.access(python, os.X_OK):
+        os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+    try:
+        import msgpack, yaml, zmq  # noqa: F401
+    except ImportError as e:
+        sys.exit(f"error: {e.name} is not installed and there is no {venv}: run scripts/setup first "
+                 "(EXTRAS=\"hearing voice face\" scripts/setup for the whole kiosk)")
+
+
 if __name__ == "__main__":
+    use_project_venv()
     sys.path.insert(0, ROOT)
     from bus import cli
     for module, commands in package_tables("COMMANDS").items():
