@@ -103,12 +103,16 @@ def check_devices():
         import pyaudio
         with _quiet_stderr():   # ALSA and JACK print pages of probing noise on a machine without sound
             pa = pyaudio.PyAudio()
-            n_in = sum(1 for i in range(pa.get_device_count()) if pa.get_device_info_by_index(i)["maxInputChannels"] > 0)
+            infos = [pa.get_device_info_by_index(i) for i in range(pa.get_device_count())]
             pa.terminate()
+        n_in = sum(1 for d in infos if d["maxInputChannels"] > 0)
+        n_out = sum(1 for d in infos if d["maxOutputChannels"] > 0)
         out.append((OK if n_in else WARN, f"{n_in} audio input device(s)", "plug a microphone in"))
+        out.append((OK if n_out else WARN, f"{n_out} audio output device(s)",
+                    "plug a loudspeaker in (or run headless with sink:=mute)"))
     except ImportError:
         out.append((WARN, "PyAudio not installed (microphone and speaker nodes)",
-                    "apt-get install portaudio19-dev; pip install -r requirements-audio.txt"))
+                    "EXTRAS=\"hearing voice\" scripts/setup (requirements-hearing.txt, requirements-voice.txt)"))
     except Exception as e:
         out.append((WARN, f"audio: {e}", "check the sound card (aplay -l)"))
     return out

@@ -22,6 +22,12 @@ def doctor_display() -> list:
         out.append(("OK", f"Korean font {find_font()}", ""))
     except FileNotFoundError as e:
         out.append(("FAIL", str(e), "apt-get install fonts-nanum"))
+    import glob
+    import os
+    screens = [v for v in ("DISPLAY", "WAYLAND_DISPLAY") if os.environ.get(v)] + glob.glob("/dev/dri/card*")[:1]
+    out.append(("OK", f"a screen to show the kiosk on: {', '.join(screens)}", "") if screens else
+               ("WARN", "no screen (no DISPLAY, WAYLAND_DISPLAY or /dev/dri/card*): headless only",
+                "run the kiosk on its display, or headless with driver:=dummy record:=DIR"))
     import av
     codecs = {"libx264", "aac"} - set(av.codecs_available)
     out.append(("WARN" if codecs else "OK", f"PyAV {av.__version__}" + (f": no {', '.join(sorted(codecs))}" if codecs

