@@ -4,7 +4,7 @@ A message is a frozen-shape dataclass registered under a stable tag. On the wire
 multipart message:
 
     frame 0   topic, UTF-8, followed by a NUL byte (so "a/b" never prefix-matches "a/bc")
-    frame 1   msgpack [tag, seq, src, inc, wall, mono, turn, body]
+    frame 1   msgpack [tag, seq, src, inc, wall, mono, turn, body, origin]
     frame 2+  raw buffers of the numpy fields of body, in field order (zero-copy)
 
 `body` is a dict keyed by field name; numpy fields are replaced by msgpack ext type 1 holding
@@ -49,6 +49,7 @@ class Header:
     wall: float       # time.time() at publish
     mono: float       # time.monotonic() at publish (same clock across processes on one host)
     turn: int         # conversation turn (new_turn()); inherited by everything it causes; 0: none
+    origin: int = 0   # what this message is, kept when a new incarnation publishes it again (bus.runtime.intake); 0: unknown
 
 
 def message(tag: str):
@@ -166,7 +167,7 @@ def _name(hint: Any) -> str:
 
 # --- wire format ------------------------------------------------------------------------------
 
-def encode(topic: str, msg: Any, src: str, inc: str, seq: int, turn: int = 0) -> list:
+def encode(topic: str, msg: Any, src: str, inc: str, seq: int, turn: int = 0, origin: int = 0) -> list:
     """Frames for one message. numpy arrays become separate zero-copy frames."""
     buffers: list = []
 
@@ -178,7 +179,7 @@ def encode(topic: str, msg: Any, src: str, inc: str, seq: int, turn: int = 0) ->
         raise TypeError(f"cannot encode {type(obj).__name__}")
 
     body = {f.name: getattr(msg, f.name) for f in dataclasses.fields(msg)}
-    head = msgpack.packb([msg.TAG, seq, src, inc, time.time(), time.monotonic(), turn, body],
+    head = msgpack.packb([msg.TAG, seq, src, inc, time.time(), time.monotonic(), turn, body, origin],
                          default=default, use_bin_type=True)
     return [topic.encode() + b"\0", head, *buffers]
 
@@ -202,11 +203,12 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
         raise
     except Exception as e:  # msgpack raises a zoo of types on garbage
         raise BadMessage("undecodable", f"{type(e).__name__}: {e}") from None
-    if not (type(head) is list and len(head) == 8):
-        raise BadMessage("bad_header", "not an 8-item list")
-    tag, seq, src, inc, wall, mono, turn, body = head
+    if not (type(head) is list and len(head) in (8, 9)):   # 8: before origin (old bags)
+        raise BadMessage("bad_header", "not an 8- or 9-item list")
+    tag, seq, src, inc, wall, mono, turn, body = head[:8]
+    origin = head[8] if len(head) == 9 else 0
     if not (type(tag) is str and type(seq) is int and type(src) is str and type(inc) is str
-            and type(wall) is float and type(mono) is float and type(turn) is int):
+            and type(wall) is float and type(mono) is float and type(turn) is int and type(origin) is int):
         raise BadMessage("bad_header", "header fields have wrong types")
     cls = REGISTRY.get(tag)
     if cls is None:
@@ -216,7 +218,7 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
     if rest or any(type(v) is _NdRef for v in body.values()):
         body = {k: (v.resolve(rest) if type(v) is _NdRef else v) for k, v in body.items()}
     msg = build(cls, body, BadMessage)
-    return topic, Header(tag, seq, src, inc, wall, mono, turn), msg
+    return topic, Header(tag, seq, src, inc, wall, mono, turn, origin), msg
 
 
 def _ext_hook(code, data):

@@ -30,7 +30,7 @@ from bus.runtime.dispatch import Dispatch
 from bus.runtime.handover import Handover
 from bus.runtime.inbox import Inbox
 from bus.runtime.intake import Intake
-from bus.runtime.outbox import Outbox
+from bus.runtime.outbox import Outbox, origin_of
 from bus.runtime.status import Reporting
 from bus.sockets import load_curve
 from bus.transport import HEARTBEAT_S, INTERRUPT, MARKER_PREFIX, BusAddress, Client, topic_frame
@@ -81,7 +81,7 @@ class Runtime(Reporting, Handover, Control, Dispatch):
         declared = {self.out_topics[o]: set(c) for o, c in spec.get("consumers", {}).items() if c and o in self.out_topics}
         self.outbox = Outbox(self.id, self.inc, self.pub, list(self.out_topics.values()), declared,
                              int(spec.get("retain_bytes", 32 << 20)), self.counters,
-                             int(spec.get("backlog_bytes", 64 << 20)))
+                             int(spec.get("backlog_bytes", 64 << 20)), release=lambda cause: self.intake.done(*cause))
         self.intake = Intake()
         self.inbox = Inbox(self.qos)
         self.loop_inputs = [n for n in self.cls.inputs if n not in self.cls.blocking]
@@ -130,10 +130,16 @@ class Runtime(Reporting, Handover, Control, Dispatch):
         if turn is None:   # a reply keeps its cause's turn
             h = self.current_header()
             turn = h.turn if h else 0
+        origin, held = 0, None
+        cause = getattr(self.local, "cause", None)
+        if cause is not None:   # published while handling an input: held until acknowledged, origin derived
+            key, seq, in_origin, counts = cause
+            counts[topic] += 1
+            origin, held = origin_of(in_origin, topic, counts[topic]), (key, seq)
         if threading.get_ident() == self.io_thread:
-            self._send(topic, msg, turn)
+            self._send(topic, msg, turn, origin, held)
         else:              # numbered and sent on the I/O thread, in the order published
-            self.calls.put(self._send, topic, msg, turn)
+            self.calls.put(self._send, topic, msg, turn, origin, held)
 
     def interrupt(self, reason: str, turn: int) -> None:
         self.turn_floor = max(self.turn_floor, turn)   # our own blocking work sees cancelled() now
@@ -177,11 +183,15 @@ class Runtime(Reporting, Handover, Control, Dispatch):
     def _old(self, turn: int) -> bool:
         return bool(turn) and turn < self.turn_floor
 
-    def _send(self, topic: str, msg: Any, turn: int) -> None:
+    def _send(self, topic: str, msg: Any, turn: int, origin: int = 0, cause: Optional[tuple] = None) -> None:
         if self._old(turn):
             self.counters["dropped_old_turn_out"] += 1
             return
-        self.outbox.send(topic, msg, turn)
+        if cause is not None and self.outbox.retains(topic):
+            self.intake.begin(*cause)   # the input stays unacknowledged until our consumers have this
+        else:
+            cause = None
+        self.outbox.send(topic, msg, turn, origin, cause)
 
     # --- receive loop -----------------------------------------------------------------------
     def run(self) -> int:

@@ -5,12 +5,14 @@ through the I/O thread (`on_io`).
 """
 from __future__ import annotations
 
+import collections
 import time
 import traceback
 from typing import Any, Optional
 
 from bus import messages as m
 from bus.runtime.inbox import Item
+from bus.runtime.outbox import origin_of
 from bus.transport import INTERRUPT
 
 STANDBY_BUFFER = 100_000
@@ -33,7 +35,7 @@ class Dispatch:
             name = self.in_map[topic][0]
             return self._drop("wrong_type", f"{topic} carries {h.type}; input '{name}' takes {self.cls.inputs[name].TAG}")
         key = (topic, h.src, h.inc)
-        why = self.intake.accept(key, h.seq, time.monotonic())
+        why = self.intake.accept(key, h.seq, time.monotonic(), h.origin)
         if why:
             return self._drop(why, f"{topic} seq {h.seq} from {h.src}")
         self.counters["rx"] += 1
@@ -41,7 +43,7 @@ class Dispatch:
             return self._drop("old_turn", f"{topic} seq {h.seq} of turn {h.turn}")
         if direct and len(names) == 1 and names[0] in self.loop_set and self.state == "ok" \
                 and not self.handed and not self.inbox.ready(self.loop_inputs):
-            return self._call(self.handlers[names[0]], h, msg)   # finished before the next ack is made
+            return self._call(self.handlers[names[0]], h, msg, key)   # finished before the next ack is made
         nbytes = sum(len(f) if isinstance(f, bytes) else len(f.buffer) for f in frames)
         if self.state == "standby":
             self.intake.begin(key, h.seq, len(names))
@@ -70,17 +72,21 @@ class Dispatch:
         if self._old(item.header.turn):
             self.on_io(self._count, "dropped_interrupted")
         else:
-            self._call(self.handlers[item.name], item.header, item.msg)
+            self._call(self.handlers[item.name], item.header, item.msg, item.key)
         self.on_io(self.intake.done, item.key, item.header.seq)
 
-    def _call(self, fn, h: Optional[m.Header], msg: Any) -> None:
+    def _call(self, fn, h: Optional[m.Header], msg: Any, key: Optional[tuple] = None) -> None:
+        """Run a handler (key: the input stream of `msg`, which becomes the cause of what it
+        publishes: bus.runtime.outbox), a timer or on_interrupt; errors are reported, never raised."""
         self.local.header, self.local.epoch = h, self.epoch
+        if key is not None:
+            self.local.cause = (key, h.seq, h.origin or origin_of(h.src, h.inc, key[0], h.seq), collections.Counter())
         try:
             fn() if msg is None else fn(msg)
         except Exception as e:
             self.on_io(self._handler_error, getattr(fn, "__name__", "handler"), e, traceback.format_exc(limit=6))
         finally:
-            self.local.header = None
+            self.local.header = self.local.cause = None
 
     def _work_loop(self) -> None:
         while not self.stop_requested:

@@ -50,7 +50,8 @@ class Handover:
         if not self.retire_caught_up:
             self.retire_caught_up = now > self.retire_deadline or (
                 not self.data_pending() and all(self.intake.last(k) >= seq - 1 for k, seq in self.retire_first.items()))
-        idle = self.inbox.size() == 0 and not self.worker_busy
+        # idle, and what we published acknowledged: the successor's acks will cover our inputs
+        idle = self.inbox.size() == 0 and not self.worker_busy and not self.outbox.unacked()
         if self.retire_caught_up and (idle or now > self.retire_deadline + 1):
             last = [[t, s, i, st.high] for (t, s, i), st in self.intake.streams.items()]
             self.client.send_ctl(f"_ctl/{self.id}/{self.retire_to}", m.Command("activate", {"last": last}))

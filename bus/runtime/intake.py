@@ -1,21 +1,27 @@
 """What a consumer received from each stream (producer topic and incarnation): de-duplication,
 gaps, and the acknowledgements it sends back.
 
-De-duplication is by a set of seen sequence numbers over a sliding window, not a high-water
-mark: after a consumer restarts, its producer redelivers what was not acknowledged, and a live
-message sent just after the consumer connected may arrive before those older ones.
+De-duplication, twice:
+- by sequence number, per stream, over a sliding window (not a high-water mark: after a consumer
+  restarts, its producer redelivers what was not acknowledged, and a live message sent just after
+  the consumer connected may arrive before those older ones);
+- by origin, per topic: a producer's new incarnation that handles a redelivered message again
+  publishes its outputs again, under new sequence numbers but with the same origins (derived from
+  the input's origin, bus.runtime.outbox). The second is a `repeat`: not handled, and acknowledged
+  only once the first is finished here, so a repeat never releases what the first still holds.
 
 An acknowledgement says "everything of this stream up to W is finished here": handled (blocking
-handlers only after they return), or dropped on purpose and counted (QoS, an older turn). W is just
-below the oldest message still queued or being handled. A stream is acknowledged only after it has
-been seen for ACK_HOLD_S, so redelivered older messages overtaken by a live one are in flight by then.
+handlers only after they return) and whatever the handler published acknowledged by its declared
+consumers, or dropped on purpose and counted (QoS, an older turn, a duplicate). W is just below
+the oldest message not finished. A stream is acknowledged only after it has been seen for
+ACK_HOLD_S, so redelivered older messages overtaken by a live one are in flight by then.
 """
 from __future__ import annotations
 
 import collections
 from typing import Optional
 
-WINDOW = 1 << 16         # sequence numbers this far below the newest are too old to be new
+WINDOW = 1 << 16         # sequence numbers this far below the newest are too old to be new; origins kept per topic
 ACK_HOLD_S = 0.2
 
 
@@ -34,9 +40,11 @@ class Stream:
 class Intake:
     def __init__(self):
         self.streams: dict[tuple, Stream] = {}
+        self.origins: dict[str, collections.OrderedDict] = collections.defaultdict(collections.OrderedDict)
+        self.behind: dict[tuple, list] = collections.defaultdict(list)   # (key, seq) -> repeats held behind it
 
-    def accept(self, key: tuple, seq: int, now: float) -> Optional[str]:
-        """None if the message is new; else why not: duplicate | stale."""
+    def accept(self, key: tuple, seq: int, now: float, origin: int = 0) -> Optional[str]:
+        """None if the message is new; else why not: duplicate | stale | repeat."""
         s = self.streams.get(key)
         if s is None:
             s = self.streams[key] = Stream(seq, now)
@@ -49,7 +57,20 @@ class Intake:
         s.high, s.low = max(s.high, seq), min(s.low, seq)
         if len(s.seen) > 2 * WINDOW:
             s.seen = {x for x in s.seen if x > s.high - WINDOW}
-        return None
+        if not origin:
+            return None
+        seen = self.origins[key[0]]
+        first = seen.get(origin)
+        if first is None:
+            seen[origin] = (key, seq)
+            if len(seen) > WINDOW:
+                seen.popitem(last=False)
+            return None
+        f = self.streams.get(first[0])
+        if f is not None and first[1] in f.inflight:   # finished here only when the first one is
+            self.begin(key, seq)
+            self.behind[first].append((key, seq))
+        return "repeat"
 
     def begin(self, key: tuple, seq: int, n: int = 1) -> None:
         self.streams[key].inflight[seq] += n
@@ -61,6 +82,8 @@ class Intake:
         s.inflight[seq] -= 1
         if s.inflight[seq] <= 0:
             del s.inflight[seq]
+            for held in self.behind.pop((key, seq), ()):
+                self.done(*held)
 
     def last(self, key: tuple) -> int:
         s = self.streams.get(key)

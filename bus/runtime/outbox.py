@@ -11,6 +11,18 @@ killed mid-turn and respawned, loses nothing; other consumers drop the repeats b
 What falls out of the retention bound is counted (`unprotected`) and logged: it was sent, but
 would not survive a consumer restart.
 
+A message published while a handler ran names its cause, the input message being handled. The
+runtime holds that input unacknowledged (bus.runtime.intake) until the message is acknowledged by
+every declared consumer; `release(cause)` is called then (or when it falls out of the retention
+bound). So acknowledgements travel back from the end of a chain: a node killed with outputs its
+consumers have not finished leaves its inputs unacknowledged upstream, and they are redelivered to
+its next incarnation.
+
+Each message carries an origin (header field): for an output of a handler, a hash of the input's
+origin, the topic and how many the handler had published there before; otherwise of our
+incarnation, the topic and the sequence number. A new incarnation that handles a redelivered input
+again publishes the same origins, and consumers drop the repeats (bus.runtime.intake).
+
 The XPUB never drops silently (XPUB_NODROP): when a subscriber's pipe is full (it is slower than
 us, past the high-water mark), sends wait in a backlog, in order, retried every loop turn, up to
 `backlog_bytes`; beyond that the oldest are dropped, counted (`dropped_hwm`) and logged. Before,
@@ -19,9 +31,10 @@ such messages vanished at the tail of a burst, where the consumer's sequence che
 from __future__ import annotations
 
 import collections
+import hashlib
 import logging
 import time
-from typing import Any
+from typing import Any, Callable, Optional
 
 import zmq
 
@@ -31,9 +44,16 @@ from bus.transport import INTERRUPT
 log = logging.getLogger("runtime")
 
 
+def origin_of(*parts) -> int:
+    """A stable 63-bit id for what a message is (the same in every process)."""
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
+    return (int.from_bytes(digest, "big") >> 1) or 1
+
+
 class Outbox:
     def __init__(self, node: str, inc: str, pub, topics: list[str], consumers: dict[str, set[str]],
-                 retain_bytes: int, counters: collections.Counter, backlog_bytes: int = 64 << 20):
+                 retain_bytes: int, counters: collections.Counter, backlog_bytes: int = 64 << 20,
+                 release: Callable[[tuple], None] = lambda cause: None):
         self.node, self.inc, self.pub = node, inc, pub
         self.backlog: collections.deque = collections.deque()
         self.backlog_held = 0
@@ -48,21 +68,33 @@ class Outbox:
         self.acked = {t: dict.fromkeys(cs, 0) for t, cs in consumers.items()}
         self.seen_incs: dict[str, set[str]] = collections.defaultdict(set)
         self.warned = 0.0
+        self.release = release
 
-    def send(self, topic: str, msg: Any, turn: int) -> None:
+    def retains(self, topic: str) -> bool:
+        """Whether `topic` has declared consumers (what is sent there waits for their acks)."""
+        return topic in self.retained
+
+    def send(self, topic: str, msg: Any, turn: int, origin: int = 0, cause: Optional[tuple] = None) -> None:
+        """Number and send one message. With a cause (held by the caller), `release(cause)` once
+        every declared consumer has acknowledged it."""
         self.seq[topic] += 1
         seq = self.seq[topic]
-        frames = m.encode(topic, msg, self.node, self.inc, seq, turn)
+        frames = m.encode(topic, msg, self.node, self.inc, seq, turn, origin or origin_of(self.node, self.inc, topic, seq))
         nbytes = len(frames[0]) + len(frames[1]) + (sum(a.nbytes for a in frames[2:]) if len(frames) > 2 else 0)
         kept = self.retained.get(topic)
         if kept is not None:
-            kept[seq] = (frames, nbytes)
+            kept[seq] = (frames, nbytes, cause)
             self.held[topic] += nbytes
             while self.held[topic] > self.retain_bytes and len(kept) > 1:
-                old_seq, (_, old_bytes) = kept.popitem(last=False)
+                old_seq, (_, old_bytes, old_cause) = kept.popitem(last=False)
                 self.held[topic] -= old_bytes
                 self._unprotected(topic, old_seq)
+                self._release(old_cause)
         self._out(frames, nbytes, topic)
+
+    def _release(self, cause: Optional[tuple]) -> None:
+        if cause is not None:
+            self.release(cause)
 
     def _out(self, frames: list, nbytes: int, topic: str) -> None:
         if not self.backlog:
@@ -122,7 +154,7 @@ class Outbox:
             if node not in acked:
                 continue
             n = 0
-            for seq, (frames, nbytes) in self.retained[topic].items():
+            for seq, (frames, nbytes, _) in self.retained[topic].items():
                 if seq > acked[node]:
                     self._out(frames, nbytes, topic)
                     n += 1
@@ -142,7 +174,9 @@ class Outbox:
                 seq = next(iter(kept))
                 if seq > floor:
                     break
-                self.held[topic] -= kept.pop(seq)[1]
+                _, nbytes, cause = kept.pop(seq)
+                self.held[topic] -= nbytes
+                self._release(cause)
 
     def unacked(self) -> int:
         return sum(len(k) for k in self.retained.values())

@@ -10,7 +10,7 @@ from bus import messages as m
 from bus.transport import EVENT, HEARTBEAT_S, STATUS, hostname
 
 log = logging.getLogger("runtime")
-QUIET_DROPS = frozenset({"duplicate", "superseded"})   # expected: redelivery repeats, keep-latest inputs
+QUIET_DROPS = frozenset({"duplicate", "repeat", "superseded"})   # expected: redelivery, re-publication, keep-latest
 
 
 class Reporting:

@@ -1,6 +1,7 @@
 """Nodes for the live bus tests (imported by node processes as tests.bus.helper_nodes:Class)."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 
@@ -19,6 +20,25 @@ class SlowStart(Node):
 
     def setup(self):
         time.sleep(self.params.setup_s)
+        self.out = open(self.params.record, "a", buffering=1)
+
+    def on_tick(self, msg: Tick):
+        self.out.write(f"{msg.n} {self.header.inc}\n")
+
+
+class Gated(Node):
+    """Records each tick with the incarnation that sent it; its setup waits until the file `gate`
+    exists (a model that loads until the test says so). No gate: ready at once."""
+    inputs = {"tick": Tick}
+
+    @dataclass
+    class Params:
+        gate: str = ""
+        record: str = ""
+
+    def setup(self):
+        while self.params.gate and not os.path.exists(self.params.gate):
+            time.sleep(0.02)
         self.out = open(self.params.record, "a", buffering=1)
 
     def on_tick(self, msg: Tick):

@@ -124,3 +124,12 @@ def test_array_fields_declare_dtype_and_shape():
 def test_turn_ids_increase():
     a, b = m.new_turn(), m.new_turn()
     assert 0 < a < b
+
+
+def test_the_origin_travels_in_the_header_and_old_headers_decode_without_one():
+    frames = m.encode("p/out", m.Text("가"), "p", "1", 3, turn=9, origin=2**62 + 5)
+    _, h, _ = m.decode(frames)
+    assert (h.seq, h.turn, h.origin) == (3, 9, 2**62 + 5)
+    old = msgpack.packb(["text", 3, "p", "1", 0.0, 0.0, 9, {"text": "가"}])   # a bag recorded before origins
+    _, h, msg = m.decode([b"p/out\0", old])
+    assert h.origin == 0 and msg.text == "가"

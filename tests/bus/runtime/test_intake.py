@@ -25,3 +25,30 @@ def test_acks_wait_for_handlers_and_hold_briefly():
     assert intake.acks(1.0) == {("p", "1"): [["p/out", 1]]}   # 2 is still being handled
     intake.done(k, 2)
     assert intake.acks(1.1) == {("p", "1"): [["p/out", 3]]}
+
+
+def test_a_repeat_from_a_new_incarnation_is_dropped_and_acknowledged_with_the_first():
+    intake = Intake()
+    old, new = ("p/out", "p", "1"), ("p/out", "p", "2")   # p was killed and handled its input again
+    assert intake.accept(old, 5, 0.0, origin=77) is None
+    intake.begin(old, 5)                                  # still queued here (we are loading)
+    assert intake.accept(new, 1, 0.0, origin=77) == "repeat"
+    assert intake.accept(new, 2, 0.0, origin=78) is None  # something new from the new incarnation
+    assert intake.acks(1.0) == {("p", "1"): [["p/out", 4]]}   # the repeat is held behind the first
+    intake.done(old, 5)
+    assert intake.acks(1.1) == {("p", "1"): [["p/out", 5]], ("p", "2"): [["p/out", 2]]}
+    assert intake.accept(new, 3, 1.2, origin=77) == "repeat"   # the first is finished: dropped at once
+    assert intake.acks(1.3) == {("p", "2"): [["p/out", 3]]}
+    assert intake.accept(old, 6, 1.3) is None and intake.accept(old, 7, 1.3) is None   # origin 0: not compared
+
+
+def test_an_input_is_not_acknowledged_while_its_outputs_are_held():
+    intake = Intake()
+    k = ("p/out", "p", "1")
+    intake.accept(k, 1, 0.0)
+    intake.begin(k, 1)              # queued
+    intake.begin(k, 1)              # the handler published an output our consumers have not acknowledged
+    intake.done(k, 1)               # the handler returned
+    assert intake.acks(1.0) == {}
+    intake.done(k, 1)               # the output was acknowledged downstream
+    assert intake.acks(1.1) == {("p", "1"): [["p/out", 1]]}

@@ -2,7 +2,7 @@
 import collections
 
 from bus import messages as m
-from bus.runtime.outbox import Outbox
+from bus.runtime.outbox import Outbox, origin_of
 
 
 class FakePub:
@@ -56,3 +56,29 @@ def test_a_full_subscriber_makes_the_producer_wait_or_count_never_drop_silently(
     assert got == sorted(got) and got[-1] == "099"                                     # newest kept
     sub.close(0)
     pub.close(0)
+
+
+def test_a_cause_is_released_once_every_declared_consumer_has_acknowledged():
+    pub, released = FakePub(), []
+    box = Outbox("p", "1", pub, ["p/out", "p/log"], {"p/out": {"c", "d"}}, retain_bytes=10_000,
+                 counters=collections.Counter(), release=released.append)
+    assert box.retains("p/out") and not box.retains("p/log")
+    box.send("p/out", m.Text("가"), 0, cause=("in", 1))
+    box.send("p/out", m.Text("나"), 0, cause=("in", 2))
+    box.on_ack("c", [["p/out", 2]])
+    assert released == []                              # d has not acknowledged yet
+    box.on_ack("d", [["p/out", 1]])
+    assert released == [("in", 1)]
+    box.on_ack("d", [["p/out", 2]])
+    assert released == [("in", 1), ("in", 2)] and box.unacked() == 0
+
+
+def test_origins_are_stable_across_incarnations_and_distinct_per_message():
+    a, b = [], []
+    for inc, out in (("1", a), ("2", b)):
+        pub = FakePub()
+        pub.send_multipart = lambda frames, flags=0, copy=True, out=out: out.append(m.decode(frames)[1].origin)
+        box = Outbox("p", inc, pub, ["p/out"], {}, retain_bytes=0, counters=collections.Counter())
+        box.send("p/out", m.Text("a"), 0, origin=origin_of(42, "p/out", 1))   # the output of input 42
+        box.send("p/out", m.Text("b"), 0)                                     # a timer's: our own
+    assert a[0] == b[0] and a[1] != b[1] and len({a[0], a[1], origin_of(42, "p/out", 2)}) == 3
