@@ -96,7 +96,7 @@ class BenchSink(Node):
 
     def setup(self):
         self.lat, self.first, self.last = [], 0.0, 0.0
-        self.every(0.2, self.check)
+        self.every(0.2, self.write_when_done)
 
     def on_blob(self, msg: BenchBlob):
         now = time.perf_counter()
@@ -105,7 +105,7 @@ class BenchSink(Node):
         self.last = now
         self.lat.append(now - msg.t)
 
-    def check(self):
+    def write_when_done(self):   # not `check`: that is Node's launch-time classmethod
         if self.lat and (len(self.lat) >= self.params.count or time.perf_counter() - self.last > 2.0):
             _write(self.params.out, self.lat, self.first, self.last)
             self.lat = []
@@ -124,7 +124,7 @@ class BenchVideoSink(Node):
 
     def setup(self):
         self.lat, self.first, self.last, self.rss = [], 0.0, 0.0, []
-        self.every(0.2, self.check)
+        self.every(0.2, self.write_when_done)
 
     def on_blob(self, msg: BenchBlob):
         now = time.perf_counter()
@@ -135,7 +135,7 @@ class BenchVideoSink(Node):
         self.rss.append(_rss_mb())
         time.sleep(self.params.work_s)
 
-    def check(self):   # the source stops after `count` frames: write once the stream is over
+    def write_when_done(self):   # the source stops after `count` frames: write once the stream is over
         if self.lat and time.perf_counter() - self.last > 2.0:
             _write(self.params.out, self.lat, self.first, self.last, rss=self.rss)
             self.lat = []
@@ -257,8 +257,7 @@ def run_bus(tmp: str, port: int, name: str, mode: str, size: int, count: int, in
         return _wait_file(out, procs, 120, client)
     finally:
         client.close()
-        broker.xsub.close(linger=0)
-        broker.xpub.close(linger=0)
+        broker.stop()   # its sockets belong to the broker thread: never close them from here
 
 
 def summarise(r: dict, mode: str, count: int) -> dict:
@@ -286,27 +285,27 @@ def summarise(r: dict, mode: str, count: int) -> dict:
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="run.py bench bus")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
-    ap.add_argument("--port", type=int, default=7680, help="broker port for the bus runs")
+    ap.add_argument("--port", type=int, default=7680,
+                    help="broker port for the bus runs (it uses PORT and PORT+1; each phase has a broker of its own, "
+                         "stopped before the next one starts)")
     ap.add_argument("--quick", action="store_true", help="fewer messages (smoke test)")
     ap.add_argument("--only", choices=[p[0] for p in PHASES] + ["video"], help="run one phase")
     args = ap.parse_args(argv)
     results = {"baseline": {}, "bus": {}}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-        for i, (name, mode, size, count, interval) in enumerate(PHASES):
+        for name, mode, size, count, interval in PHASES:
             if args.only and args.only != name:
                 continue
             if args.quick:
                 count = max(100, count // 20)
             results["baseline"][name] = summarise(run_raw(tmp, name, mode, size, count, interval), mode, count)
-            results["bus"][name] = summarise(run_bus(tmp, args.port + 2 * i, name, mode, size, count, interval),
-                                             mode, count)
+            results["bus"][name] = summarise(run_bus(tmp, args.port, name, mode, size, count, interval), mode, count)
             if not args.json:
                 print(f"  {name}: baseline {results['baseline'][name]}  bus {results['bus'][name]}", file=sys.stderr)
         if not args.only or args.only == "video":
             name, mode, size, count, interval = VIDEO
             count = 100 if args.quick else count
-            results["video"] = summarise(run_bus(tmp, args.port + 2 * len(PHASES), name, mode, size, count, interval),
-                                         mode, count)
+            results["video"] = summarise(run_bus(tmp, args.port, name, mode, size, count, interval), mode, count)
             if not args.json:
                 print(f"  video: {results['video']}", file=sys.stderr)
     if args.only:
