@@ -8,14 +8,15 @@ screen, notes every reply and staff alert by turn. Every ~20 s the bench SIGKILL
 node, whatever it is doing: serving, loading its models, or holding turns for a consumer that is
 loading (that is how run 2 in docs/operations.md lost 104 turns). The launcher's policy respawns it.
 The feeder and the recorder are the bench's instruments and are not killed. It reports turns lost,
-duplicated replies and crisis alerts, crises alerted, crashes (deaths the bench did not cause, such
-as SIGABRT), latency and the kill log.
+duplicated replies and crisis alerts, the repeats the runtime dropped (bus/runtime/intake.py), crises
+alerted, crashes (deaths the bench did not cause, such as SIGABRT), latency and the kill log.
 
 Both bench nodes write JSON lines (time.monotonic(), one clock for all processes on the host).
 """
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import random
@@ -173,7 +174,7 @@ def run(args) -> dict:
         t_launch = time.monotonic()
         launcher = subprocess.Popen([sys.executable, "run.py", "launch", path], cwd=ROOT, stdout=log,
                                     stderr=subprocess.STDOUT)
-        client, kills, events, ready_s = None, [], [], None
+        client, kills, events, ready_s, repeats = None, [], [], None, {}
         try:
             client = _connect(BusAddress("127.0.0.1", port), launcher, EVENT)
             deadline = t_launch + args.startup_timeout
@@ -191,6 +192,8 @@ def run(args) -> dict:
                                 ready_s = time.monotonic() - t_launch
                                 next_kill = time.monotonic() + args.kill_every * rng.uniform(0.5, 1.0)
                                 deadline = time.monotonic() + args.turns * args.interval + args.settle
+                for st in client.directory.statuses(stopped=True):   # what the runtime dropped as repeats
+                    repeats[(st.node, st.inc)] = st.counters.get("dropped_repeat", 0)
                 client.expire()
                 sent, got = read_jsonl(f"{tmp}/sent.jsonl"), read_jsonl(f"{tmp}/got.jsonl")
                 if len(sent) >= args.turns:
@@ -217,6 +220,10 @@ def run(args) -> dict:
                 with open(args.log, "w") as f:
                     f.write(text)
         res = summarise(read_jsonl(f"{tmp}/sent.jsonl"), read_jsonl(f"{tmp}/got.jsonl"), kills, events, ready_s, args)
+        res["repeats_dropped"] = {}
+        for (node, _), n in sorted(repeats.items()):
+            if n:
+                res["repeats_dropped"][node] = res["repeats_dropped"].get(node, 0) + n
         res["hang_kills"] = [line.split(" ", 2)[-1] for line in text.splitlines() if "sent no heartbeat" in line]
         return res
 
@@ -278,6 +285,7 @@ def summarise(sent: list, got: list, kills: list, events: list, ready_s, args) -
         (replies if g["what"] == "reply" else alerts).setdefault(g["turn"], []).append(g)
     lat = [(replies[s["turn"]][0]["mono"] - s["mono"]) * 1e3 for s in sent if s["turn"] in replies]
     crises = [s for s in sent if s["crisis"]]
+    scripted = {s["turn"] for s in sent}
     crisis_alerts = {t: [a for a in v if a["kind"] == "crisis"] for t, v in alerts.items()}
     injected = {}
     for k in kills:
@@ -297,7 +305,11 @@ def summarise(sent: list, got: list, kills: list, events: list, ready_s, args) -
         "turns_sent": len(sent),
         "turns_answered": sum(1 for s in sent if s["turn"] in replies),
         "turns_lost": sum(1 for s in sent if s["turn"] not in replies),
-        "duplicates": sum(len(v) - 1 for v in replies.values()) + sum(max(0, len(v) - 1) for v in crisis_alerts.values()),
+        # per scripted turn: a reply with no scripted turn (turn 0: dialogue's goodbye to a session idle
+        # for 90 s) is no second answer to anything; it is counted under other_replies
+        "duplicates": sum(max(0, len(replies.get(s["turn"], [])) - 1) + max(0, len(crisis_alerts.get(s["turn"], [])) - 1)
+                          for s in sent),
+        "other_replies": dict(collections.Counter(r["kind"] for t, v in replies.items() if t not in scripted for r in v)),
         "crises_sent": len(crises),
         "crises_alerted": sum(1 for s in crises if crisis_alerts.get(s["turn"])),
         "crashes": len(crashes),
@@ -343,8 +355,10 @@ def main(argv: list[str]) -> int:
     lat = res["latency_ms"]
     print(f"soak: {res['turns_sent']} turns, {args.burners} CPU burners, {len(res['kills'])} nodes killed; "
           f"graph ready in {res['ready_s']} s")
-    print(f"  answered {res['turns_answered']}, lost {res['turns_lost']}, duplicates {res['duplicates']}")
+    print(f"  answered {res['turns_answered']}, lost {res['turns_lost']}, duplicates {res['duplicates']}"
+          f" (replies outside the scripted turns: {res['other_replies'] or 'none'})")
     print(f"  crises alerted {res['crises_alerted']}/{res['crises_sent']}, crashes {res['crashes']}")
+    print(f"  re-published messages dropped by their consumers as repeats: {res['repeats_dropped'] or 'none'}")
     print(f"  reply latency p50 {lat['p50']} / p95 {lat['p95']} / p99 {lat['p99']} / max {lat['max']} ms")
     for k in res["kills"]:
         print(f"  killed at {k['t']:6.1f} s: {k['node']} (pid {k['pid']}, {k.get('state', '-')})"

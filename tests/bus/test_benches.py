@@ -30,6 +30,7 @@ def test_soak_bench_counts_lost_duplicates_crises_and_crashes():
     sent = [{"i": i, "turn": 100 + i, "mono": float(i), "crisis": i % 7 == 0} for i in range(1, 15)]
     got = [{"what": "reply", "kind": "answer", "turn": 100 + i, "mono": i + 0.05} for i in range(1, 15) if i != 3]
     got.append({"what": "reply", "kind": "answer", "turn": 105, "mono": 5.2})          # a duplicate
+    got += [{"what": "reply", "kind": "smalltalk", "turn": 0, "mono": 99.0}] * 2       # idle goodbyes: no turn
     got.append({"what": "alert", "kind": "crisis", "turn": 107, "mono": 7.01})         # turn 14's crisis unalerted
     events = [(1.0, SimpleNamespace(kind="restart", node="dialogue", text="killed by SIGKILL; restart in 0.5 s")),
               (2.0, SimpleNamespace(kind="restart", node="moderation", text="killed by SIGABRT; restart in 0.5 s")),
@@ -38,7 +39,7 @@ def test_soak_bench_counts_lost_duplicates_crises_and_crashes():
     args = SimpleNamespace(turns=14, interval=1.0, kill_every=20, burners=2, seed=1)
     res = bench_soak.summarise(sent, got, kills, events, 12.3, args)
     assert (res["turns_sent"], res["turns_answered"], res["turns_lost"]) == (14, 13, 1)
-    assert res["duplicates"] == 1 and res["lost_turns"] == [3]
+    assert res["duplicates"] == 1 and res["lost_turns"] == [3] and res["other_replies"] == {"smalltalk": 2}
     assert [d["i"] for d in res["duplicate_turns"]] == [5]
     assert (res["crises_sent"], res["crises_alerted"]) == (2, 1)
     assert res["crashes"] == 2 and any("SIGABRT" in c for c in res["crash_log"])   # the 2nd SIGKILL was not ours
