@@ -4,7 +4,8 @@
     v = m.check("가슴이 너무 아파요")      # Verdict(label="crisis", hotline="119", alert=True, ...)
 
 Three independent detectors, combined in `check`:
-  - crisis: regular expressions from crisis.yaml over the normalised text, single patterns or
+  - crisis: regular expressions from crisis.yaml over the normalised text with dialect endings
+    rewritten to standard ones (dialect.py: 쉬겄어, 했는디, 우짜노), single patterns or
     compositions of parts that may appear anywhere in the utterance (a perpetrator, a violent
     verb); never depends on the profanity lists. Crisis wins over abuse. Frames (crisis.yaml)
     drop hits inside a report or a memory (news and drama talk, a danger long past and over).
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bus import privacy as pii
-from . import korean
+from . import dialect, korean
 from bus.privacy import Span
 from .lexicon import ABUSE_CATEGORIES, LexiconError, _AbuseLexicon, _CrisisLexicon, _Term
 
@@ -114,7 +115,8 @@ class Moderator:
     def check(self, text: str) -> Verdict:
         masked, pii_spans = pii.mask(text)
         norm = korean.normalize(text, self.abuse.leet)
-        crisis_hits, cleared = self._crisis_hits(norm)
+        # the crisis rules read standard forms of dialect endings ("숨을 못 쉬겄어" -> "쉬겠어")
+        crisis_hits, cleared = self._crisis_hits(dialect.standardize(norm))
         abuse_hits = self._abuse_hits(text, norm)
         if self._classifier is not None:
             (p, category), (p_abuse, abuse_category) = self._classifier.scores(text)

@@ -51,7 +51,8 @@ class ModerationNode(Node):
         self.publish("moderated", Moderated(
             text=v.masked_text, label=v.label, categories=list(v.categories), hotline=v.hotline,
             pii=list(v.pii), spans=spans, score=float(v.score), stt_confidence=msg.confidence,
-            session=msg.session))
+            session=msg.session, low_confidence=msg.low_confidence, utterance=msg.utterance,
+            source=msg.source))
         if v.label != "allow" or v.pii:
             self.log.info("%s %s%s", v.label, ",".join(v.categories) or "-",
                           f" (masked: {','.join(v.pii)})" if v.pii else "")

@@ -38,3 +38,12 @@ def test_the_classifier_works_inside_the_node():
     h = Harness(ModerationNode)
     out = dict((o, m) for o, m, _ in h.send("transcript", Transcript("영감이 밥 먹다가 갑자기 고개를 푹 떨구고 대답이 없어요")))
     assert out["moderated"].label == "crisis" and out["alert"].hotline == "119"
+
+
+def test_the_utterance_id_source_and_confidence_flag_travel_on():
+    h = Harness(ModerationNode)
+    msg = h.send("transcript", Transcript("기초연금 어디서 신청해요", utterance="u-42", source="typed",
+                                          low_confidence=True, session="s2"))[0][1]
+    assert (msg.utterance, msg.source, msg.low_confidence, msg.session) == ("u-42", "typed", True, "s2")
+    msg = h.send("transcript", Transcript("안녕하세요"))[0][1]
+    assert (msg.utterance, msg.source, msg.low_confidence) == ("", "stt", False)
