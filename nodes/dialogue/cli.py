@@ -20,7 +20,32 @@ COMMANDS = {
     "bench dialogue": ("dialogue benchmark: retrieval accuracy, rejection, latency", "bench_main"),
     "staff clear": ("staff took over: end the crisis state of a session (all when no --session)", "staff_clear_main"),
 }
+DOCTOR = {"dialogue": ("dialogue: the knowledge base loads and answers a known question", "doctor_dialogue")}
 STAFF_TOPIC_DEFAULT = "ext/staff"
+# A question every shipped knowledge base must answer, and the topic that answers it.
+KNOWN_QUESTION = ("기초연금 어데서 신청하능교", "basic_pension")
+
+
+def doctor_dialogue() -> list:
+    """(status, detail, fix) for `run.py doctor`."""
+    import time
+    from nodes.dialogue.policy import Dialogue, Turn
+    t = time.perf_counter()
+    try:
+        kb = load_kb(None)
+    except KbError as e:
+        return [("FAIL", f"knowledge base does not load: {e}", "fix the file named; `python run.py kb check`")]
+    out = [("OK", f"knowledge base {kb.path}: {len(kb.topics)} topics, {len(kb.synonyms)} synonym entries"
+                  + (f", {len(kb.warnings)} warning(s)" if kb.warnings else ""), "")]
+    question, topic = KNOWN_QUESTION
+    r = Dialogue(kb).respond("doctor", Turn(question))
+    took = time.perf_counter() - t
+    if r.kind == "answer" and r.topic == topic:
+        out.append(("OK", f"'{question}' -> {r.topic} ({r.intent}); index built in {took:.1f} s", ""))
+    else:
+        out.append(("FAIL", f"'{question}' -> {r.kind} {r.topic or '-'} (expected {topic})",
+                    "run tests/dialogue; `python run.py ask` shows what the kiosk says"))
+    return out
 
 
 def staff_clear_main(argv: list[str]) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nodes.dialogue.text import normalize
+from nodes.dialogue import intents
 
 
 @dataclass(frozen=True)
@@ -82,17 +82,22 @@ def script(categories: list[str], hotline: str | None) -> tuple[str, CrisisScrip
 # A senior who does not know where they are or how to get home: first person only (a family
 # member who wanders is a question about 배회감지기 or 치매안심센터, not a senior lost here).
 _LOST = re.compile(
-    r"여기가어디|여기어디(예요|에요|여|인가|지|요|야)|어딘지(잘)?모르|어디인지(잘)?모르|어디로가야할지모르"
-    r"|집에(어떻게|우째|어찌|어케)?(가고싶|가야되|가야하|갈래|보내)|집에가는길|집(으로)?가는길을?(모르|잃)"
-    r"|길을?잃(었|어버렸|어부렀|었어|은것)|집(이|을)?(어딘지|어디였는지|못찾)|우리집(이|을)?(어디|못찾)"
-    r"|어떻게왔는지(모르|기억)|여기왜왔는지|집주소(가|를)?(기억|생각)(이)?안"
-    r"|^(여가|여기가|여는|여기는)(어데|어디)|내가(어데|어디)(있|와)|집에(어떻게|우째|어찌)가는지(모르|기억)"
-    r"|뭐하러왔는지(모르|생각이안|기억이안)|(아들|딸|영감|며느리)(이|가)어(데|디)갔")
+    r"여기가어디|여기어디(예요|에요|여|인가|지|요|야|고|노)|여기가?어딘(지|가|교|고|데|겨|여|요)|어딘지(잘)?모르|어디인지(잘)?모르|어디로가야할지모르"
+    r"|집에(어떻게|우째|어찌|어케)?(가고싶|가야되|가야하|갈래|보내)|집에가는길|집(으로)?가는길을?(모르|잃|까먹|잊)"
+    r"|길을?잃(었|어버렸|어부렀|었어|은것)|집(이|을)?(어딘지|어디였는지|못찾|어느쪽)|우리집(이|을)?(어디|못찾|어느쪽)"
+    r"|어떻게왔는지(모르|기억)|여기왜왔는지|집주소(가|를)?(기억|생각)(이)?안|(우리|내)집주소(를|가)?(모르|까먹|잊)"
+    r"|^(여가|여기가|여는|여기는)(어데|어디)|내가(어데|어디)(있|와)|집에(어떻게|우째|어찌|어케)가는지(모르|기억)|집에(어떻게|우째|어찌|어케)가(노|나|지|야돼|야되|야하)?(요|예|유)?$"
+    r"|뭐하러왔는지(모르|생각이안|기억이안)|(집|여기)(에|까지)?어떻게가(는지|야하는지|야되는지)(모르|생각이안|기억이안)")
+# Left here by a companion who has not come back ("아들이 여 있으라 캤는데 어데 갔노"): the other
+# person is the one who went away, so no first-person check.
+_LEFT_WAITING = re.compile(
+    r"(아들|딸|영감|며느리|사위|손주|손자|손녀|남편|마누라|할멈|자식|데려온사람|같이온사람)(이|가|은|는)?(어디|어데)(로)?(갔노|갔나|갔어|갔지|갔능교|갔는교|갔을까|가버렸노|가버렸나|가버렸어)(요|예|유)?$"
+    r"|(있으라|기다리라|앉아있으라)(고)?(했|캤|카더|하더|해놓고|카고)[^?]{0,20}(안와|안오|어디|어데|없어|모르)")
 _OTHER_PERSON = re.compile(r"(어머니|아버지|엄마|아빠|어머님|아버님|남편|아내|영감|할멈|마누라|할머니|할아버지|"
                            r"치매|아들|딸|손주|손자|손녀|친구|이웃|동생|형님|언니|누나|오빠)(가|이|께서|는|은|를|을)")
 
 
 def is_lost(text: str) -> bool:
     """The speaker seems lost or confused about where they are ("집에 가고싶은데 어떻게해요?")."""
-    s = normalize(text).replace(" ", "")
-    return bool(_LOST.search(s)) and not _OTHER_PERSON.search(s)
+    forms = intents.views(text)
+    return any(_LEFT_WAITING.search(s) or (_LOST.search(s) and not _OTHER_PERSON.search(s)) for s in forms)

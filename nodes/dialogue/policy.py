@@ -29,6 +29,7 @@ from nodes.dialogue import crisis, intents
 from nodes.dialogue.kb import FACET_KEYS, STAFF_TOPIC, KnowledgeBase, Topic, load_kb
 from nodes.dialogue.replies import PII_NOTICE, Replies
 from nodes.dialogue.retrieval import RetrievalParams, Retriever, normalize
+from nodes.moderation.dialect import standardize_text
 
 # Offered on the greeting and out-of-domain replies when present in the KB (param suggest_topics overrides).
 DEFAULT_SUGGEST = ("basic_pension", "senior_jobs", "dementia_center", "long_term_care", "flu_vaccine")
@@ -79,6 +80,7 @@ class DialogueParams:
     tie_ratio: float = 0.93
     max_false_reject: float = 0.02
     max_false_accept: float = 0.3
+    standard_retrieval: bool = True    # rank the question with its dialect endings in standard form
     # optional generative rephrasing (off unless url and model are set)
     generative_url: str = ""
     generative_model: str = ""
@@ -293,7 +295,9 @@ class Dialogue(Replies):
             return Response("smalltalk", f"{'네' if yes_no else '알겠습니다'}. 더 궁금하신 것이 있으면 말씀해 주세요.",
                             suggestions=self._followup_chips(self.kb.get(s.topic)), intent="ack")
         facet = intents.detect_facet(text)
-        r = self.retriever.retrieve(text)
+        # the ranking reads dialect endings in standard form ("맨들라믄 어데로 가능교" -> "만들려면 어디로
+        # 가나요"): the knowledge base is written in standard Korean
+        r = self.retriever.retrieve(standardize_text(text) if self.params.standard_retrieval else text)
         self._prefer_facet(r, facet)
         if pending:
             chosen = self.kb.by_id[pending[0]] if yes_no and len(pending) == 1 else \
@@ -307,7 +311,8 @@ class Dialogue(Replies):
             own_words = self._topic_words(text)
             if current is not None and (not own_words or (r.in_domain and r.top.topic_id == current.id)):
                 return self._facet(current, facet, r.confidence)
-            if current is None and not own_words:
+            # a service named by its number or title alone ("129 전화 걸면 돈 드나") is a topic too
+            if current is None and not own_words and not (r.in_domain and r.named):
                 return Response("clarify", "어떤 서비스에 대해 여쭤보시는 건가요? 예를 들면 "
                                 f"{self._suggest_phrase()} 같은 것을 말씀해 주세요.",
                                 suggestions=[t.title for t in self._suggest], intent="facet_unknown")
