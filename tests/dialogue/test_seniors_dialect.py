@@ -17,7 +17,8 @@ def ask(d, text, sid="t"):
 
 
 @pytest.mark.parametrize("text", ["여가 오데고 집에 우째 가노", "내 집이 어느 쪽인지 모르겄어", "여기가 어딘교",
-                                  "딸이 여 앉아 있으라 캤는디 안 오네", "집에 가는 길을 까먹었어"])
+                                  "딸이 여 앉아 있으라 캤는디 안 오네", "집에 가는 길을 까먹었어",
+                                  "내가 뭐하러 여 왔는지 까먹었어"])
 def test_lost_in_dialect_calls_staff(d, text):
     r = ask(d, text)
     assert r.kind == "crisis" and r.intent == "lost" and r.alert == "lost"
@@ -28,7 +29,7 @@ def test_someone_else_away_is_not_a_lost_senior(d, text):
     assert ask(d, text).intent != "lost"
 
 
-@pytest.mark.parametrize("text", ["책임자 나오라 캐", "기계 말고 사람 불러 도", "여 사람 아무도 없나", "높은 사람 좀 데려와"])
+@pytest.mark.parametrize("text", ["책임자 나오라 캐", "기계 말고 사람 불러 도", "여 사람 아무도 없나", "높은 사람 좀 데려와", "일하는 총각 좀 불러 주이소"])
 def test_a_person_asked_for_in_rough_words(d, text):
     assert ask(d, text).kind == "escalate"
 
@@ -51,3 +52,8 @@ def test_aspect_questions_with_old_names(d, text, topic, facet):
     if r.intent == "confirm":
         r = d.respond("t", Turn("네", now=101.0))
     assert (r.kind, r.topic, r.intent) == ("answer", topic, f"followup_{facet}")
+
+
+def test_a_dialect_greeting_with_a_request_is_greeted_and_offered_help(d):
+    r = ask(d, "안녕하십니꺼 뭐 좀 물어볼라꼬")
+    assert r.text.startswith("안녕하세요") and r.intent in ("greeting", "help") and r.kind != "ood"

@@ -55,6 +55,7 @@ def moderator():
     ("아들이 술 취하믄 나를 두들겨 패유", "family_violence"),
     ("손주가 내 카드로 돈을 다 뽑아 가 부렀어", "financial_abuse"),
     ("부엌에서 시커먼 연기가 막 나오는디 어쩌끄나", "fire"),
+    ("이리 살아가 뭐 하겄노 고마 끝내삘란다", "suicide"),
 ])
 def test_crises_said_in_dialect_are_crises(moderator, text, category):
     v = moderator.check(text)
