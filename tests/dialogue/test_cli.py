@@ -64,13 +64,25 @@ def test_bench_prints_figures(capsys):
     argv = ["dialogue", "--kb", str(KB_DIR), "--heldout", str(fx / "heldout.tsv"), "--ood", str(fx / "ood.tsv"),
             "--faq-csv", str(fx / "faq.csv"), "--faq-heldout", str(fx / "heldout_faq_none.tsv"),
             "--heldout2", str(fx / "none.tsv"), "--ood2", str(fx / "none.tsv"),
-            "--entries", "60", "--queries", "30", "--json"]
+            "--entries", "60", "--queries", "30", "--faq-real", "", "--json"]
     assert bench.main(argv) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["heldout"]["n"] == 10 and out["heldout"]["top1"] >= 0.8
     assert out["ood"]["reject"] == 1.0
     assert out["latency"]["entries"] == 60 and out["latency"]["mean_ms"] < 100
     assert "heldout2" not in out and "ood2" not in out  # the independent sets are optional
+
+
+def test_real_faq_bench_scores_engine_and_plain_bm25_on_the_same_queries(tmp_path):
+    from nodes.dialogue import bench_faq
+
+    (tmp_path / "faq.csv").write_bytes((HERE / "fixtures" / "faq.csv").read_bytes())
+    (tmp_path / "paraphrases.tsv").write_text("id\tparaphrase\nloans\t한 번에 책을 몇 권 가져갈 수 있나요\n"
+                                              "parking\t차 세울 곳이 있어요\nhours\t몇 시에 문 닫아요\n", encoding="utf-8")
+    out = bench_faq.run(tmp_path, dense=None)
+    real = out["faq_real"]
+    assert real["n"] == 3 and real["dense"] == "" and 0 <= real["bm25_top1"] <= 1
+    assert real["top1"] >= 2 / 3 and real["turn_ms_mean"] > 0 and "faq_dev" not in out
 
 
 def test_module_entry_point_runs():
