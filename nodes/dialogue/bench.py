@@ -165,13 +165,14 @@ def run(args) -> dict:
     out["latency"] = latency(d.kb, questions, args.entries, args.queries)
     if Path(args.faq_csv).exists() and Path(args.faq_heldout).exists():
         out["faq_other"] = faq_other(Path(args.faq_csv), Path(args.faq_heldout))
-    seniors = [DATA / "dialogue" / "seniors_dev.tsv"]
-    services = DATA / "dialogue" / "seniors_services.tsv"
-    if services.is_file():   # the blind set is scored only once its label map exists (settings frozen)
-        seniors.append(DATA / "dialogue" / "seniors_blind.tsv")
+    # a blind set is scored only once its label map exists (written after the settings were frozen)
+    seniors = [(DATA / "dialogue" / "seniors_dev.tsv", DATA / "dialogue" / "seniors_services.tsv")]
+    for blind, labels in (("seniors_blind", "seniors_services"), ("seniors_blind2", "seniors_services2")):
+        if (DATA / "dialogue" / f"{labels}.tsv").is_file():
+            seniors.append((DATA / "dialogue" / f"{blind}.tsv", DATA / "dialogue" / f"{labels}.tsv"))
     if args.seniors:
         from nodes.dialogue import bench_seniors
-        for name, res in bench_seniors.run(d, seniors, services).items():
+        for name, res in bench_seniors.run(d, seniors).items():
             out[name.removesuffix(".tsv")] = res
     if args.faq_real:
         from nodes.dialogue import bench_faq
@@ -181,6 +182,9 @@ def run(args) -> dict:
             out["faq_top1"], out["faq_bm25_top1"] = main_set["top1"], main_set["bm25_top1"]
             out["faq_set"] = "faq_real" if "faq_real" in out else "faq_dev"
     return out
+
+
+SENIOR_SETS = ("seniors_dev", "seniors_blind", "seniors_blind2")
 
 
 def _print(out: dict, verbose: bool) -> None:
@@ -212,10 +216,11 @@ def _print(out: dict, verbose: bool) -> None:
         if verbose:
             for a in o["accepted"]:
                 print(f"    answered: {a['question']}  -> {a['kind']} {a['topic']}")
-    for name in ("seniors_dev", "seniors_blind"):
+    for name in SENIOR_SETS:
         if name in out:
             h = out[name]
-            print(f"{name:28s}n={h['n']}: right {h['right']:.3f} (asked to confirm first {h['confirmed_first']:.3f}); "
+            print(f"{name:28s}n={h['n']}: right {h['right']:.3f} (asked to confirm first {h['confirmed_first']:.3f}; "
+                  f"answers on covered services {h['answer_covered']}); "
                   + ", ".join(f"{k} {v}" for k, v in h["by_expect"].items()))
             if verbose:
                 for f in h["failures"]:
@@ -252,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     out = run(args)
     if args.json:
         if not args.verbose:
-            for key in ("seniors_dev", "seniors_blind"):
+            for key in SENIOR_SETS:
                 out.get(key, {}).pop("failures", None)
             for key in ("heldout", "heldout2", "faq_other", "faq_real", "faq_dev"):
                 out.get(key, {}).pop("misses", None)

@@ -3,12 +3,15 @@
 A TSV of utterance, expect, service, aspect (header row):
 - expect: answer | crisis | staff | lost | ood | repeat | slower | goodbye | greeting
 - service: a free Korean service name (기초연금), mapped to a topic id by a label file
-  (tests/data/dialogue/seniors_services.tsv: service, topic); a topic id maps to itself
+  (tests/data/dialogue/seniors_services*.tsv: service, topic); a topic id maps to itself; topic "-"
+  marks a service the knowledge base does not cover
 - aspect: where | how | who | cost | documents | when | eligibility | general (proxy: someone else goes)
 
 Right means: answer -> the mapped topic, and for an aspect other than general the reply speaks to it
 (the topic's facet, or the sentences of its text on it); a confirmation question is answered "네"
-first, as a senior would. crisis -> a crisis reply; lost -> the lost reply (a person, calmly);
+first, as a senior would. An answer for an uncovered service ("-") is right when the kiosk does not
+answer from another topic: the out-of-scope reply, a staff call, or a question back other than "did you
+mean <topic>?" (that one is not answered "네": a senior would say no). crisis -> a crisis reply; lost -> the lost reply (a person, calmly);
 staff -> a staff call; ood -> not answered (out-of-scope reply, or asked which service);
 repeat/slower -> the last reply again (slower); goodbye, greeting -> the same.
 """
@@ -22,6 +25,9 @@ from pathlib import Path
 _ASPECT_FACETS = {"where": {"apply"}, "how": {"apply"}, "who": {"eligibility", "proxy"}, "cost": {"amount"},
                   "documents": {"documents"}, "when": {"when"}, "eligibility": {"eligibility"},
                   "proxy": {"proxy"}, "phone": {"phone"}}
+
+
+UNCOVERED = "-"
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -39,6 +45,9 @@ def read_services(path: Path | None) -> dict[str, str]:
 
 def judge(row: dict, r, topic: str | None) -> bool:
     expect = row.get("expect", "answer")
+    if expect == "answer" and topic == UNCOVERED:
+        return r.kind in ("ood", "escalate") or (r.kind == "clarify" and r.intent != "confirm") \
+            or r.intent == "facet_unknown"
     if expect == "answer":
         if topic is None or r.kind != "answer" or r.topic != topic:
             return False
@@ -65,6 +74,7 @@ def evaluate(dialogue, moderator, rows: list[dict], services: dict[str, str]) ->
     from nodes.dialogue.policy import Turn
 
     right, by_expect, total, confirmed = 0, Counter(), Counter(), 0
+    covered = [0, 0]   # right, rows: answers expected for services the knowledge base has
     failures = []
     for i, row in enumerate(rows):
         sid = f"senior-{i}"
@@ -73,13 +83,16 @@ def evaluate(dialogue, moderator, rows: list[dict], services: dict[str, str]) ->
             dialogue.respond(sid, Turn("기초연금 받을 수 있어요?"))
         v = moderator.check(text) if moderator is not None else None
         r = dialogue.respond(sid, Turn(v.masked_text if v else text, v))
-        if r.intent == "confirm":
+        service = row.get("service", "")
+        topic = services.get(service) or (service if service in dialogue.kb.by_id else None)
+        if r.intent == "confirm" and topic != UNCOVERED:
             confirmed += 1
             r = dialogue.respond(sid, Turn("네"))
         dialogue.reset(sid)
-        service = row.get("service", "")
-        topic = services.get(service) or (service if service in dialogue.kb.by_id else None)
         ok = judge(row, r, topic)
+        if row.get("expect", "answer") == "answer" and topic not in (None, UNCOVERED):
+            covered[0] += ok
+            covered[1] += 1
         right += ok
         total[row.get("expect", "answer")] += 1
         by_expect[row.get("expect", "answer")] += ok
@@ -88,14 +101,16 @@ def evaluate(dialogue, moderator, rows: list[dict], services: dict[str, str]) ->
                              "aspect": row.get("aspect"), "kind": r.kind, "intent": r.intent, "topic": r.topic})
     n = max(1, len(rows))
     return {"n": len(rows), "right": right / n, "confirmed_first": confirmed / n,
+            "answer_covered": f"{covered[0]}/{covered[1]}",
             "by_expect": {k: f"{by_expect[k]}/{total[k]}" for k in sorted(total)}, "failures": failures}
 
 
-def run(dialogue, paths: list[Path], services_path: Path | None) -> dict:
+def run(dialogue, sets: list[tuple[Path, Path | None]]) -> dict:
+    """sets: (utterances TSV, its label map or None)."""
     try:
         from nodes.moderation.engine import Moderator
         moderator = Moderator()
     except ImportError:
         moderator = None
-    services = read_services(services_path)
-    return {p.stem: evaluate(dialogue, moderator, read_rows(p), services) for p in paths if p.is_file()}
+    return {p.stem: evaluate(dialogue, moderator, read_rows(p), read_services(labels))
+            for p, labels in sets if p.is_file()}
