@@ -88,6 +88,12 @@ class Directory:
         self.nodes[key] = (status, now)
         return new
 
+    def touch(self, node: str, inc: str, now: float) -> None:
+        """Data from a known node: it lives, even if its heartbeat is late."""
+        entry = self.nodes.get((node, inc))
+        if entry is not None and entry[1] < now:
+            self.nodes[(node, inc)] = (entry[0], now)
+
     def expire(self, now: float) -> list[m.NodeStatus]:
         gone = [s for s, seen in self.nodes.values() if now - seen > LIVENESS_S]
         for s in gone:
@@ -221,12 +227,15 @@ class Client:
             if s.endpoint and (s.node, s.inc) != (self.name, self.inc) and self.wanted & set(s.outputs):
                 live[s.endpoint] = (s.node, s.inc)
         for ep in set(self.connected) - set(live):
-            del self.connected[ep]
+            node, inc = self.connected.pop(ep)
             self.to_disconnect.add(ep)
+            log.info("data: %s/%s is gone (no heartbeat for %.0f s); closing the connection to it", node, inc, LIVENESS_S)
         for ep, key in live.items():
             if ep not in self.connected:
-                self.to_disconnect.discard(ep)
-                self.data_sub.connect(ep)
+                if ep in self.to_disconnect:   # back before the old connection was closed: keep that one
+                    self.to_disconnect.discard(ep)
+                else:
+                    self.data_sub.connect(ep)
                 self.connected[ep] = key
 
     def drain(self, limit: int = 1000) -> list[list]:
@@ -265,8 +274,8 @@ class Client:
             if len(got) < 1000:
                 return out
 
-    def expire(self) -> list[m.NodeStatus]:
-        gone = self.directory.expire(time.monotonic())
+    def expire(self, now: Optional[float] = None) -> list[m.NodeStatus]:
+        gone = self.directory.expire(time.monotonic() if now is None else now)
         if gone:
             self._attach()
         return gone

@@ -22,14 +22,16 @@ log = logging.getLogger("runtime")
 
 
 class Control:
-    def _pump_control(self) -> None:
+    def _pump_control(self) -> bool:
+        """Handle up to 1000 waiting control messages; True when none is left waiting."""
         sock = self.client.ctl_sub
         for _ in range(1000):
             if not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:
-                break
+                return True
             topic, header, msg = self.client.recv_ctl()
             if topic is not None and topic != STATUS:
                 self._on_control(topic, header, msg)
+        return not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN
 
     def _raise_interrupt(self, msg: m.Interrupt) -> None:
         """Our node interrupted: apply it here now, and tell everyone: in band to our own
@@ -63,6 +65,11 @@ class Control:
             return
         if msg.op == "ack":
             return self.outbox.on_ack(str(msg.args.get("node", "")), msg.args.get("acks") or [])
+        if msg.op == "resend":   # a consumer found a hole in a stream of ours (bus.runtime.intake)
+            for hole in msg.args.get("holes") or []:
+                if isinstance(hole, (list, tuple)) and len(hole) == 3:
+                    self.outbox.resend(str(msg.args.get("node", "")), str(msg.args.get("inc", "")), *hole)
+            return None
         ok, text, data = True, "", {}
         try:
             if msg.op == "param_set":

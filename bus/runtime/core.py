@@ -283,12 +283,22 @@ class Runtime(Reporting, Handover, Control, Dispatch):
             for (src, inc), acks in self.intake.acks(now).items():
                 if not src.startswith("_"):   # tools (topic pub, bag play) keep nothing to redeliver
                     self.client.send_ctl(f"_ctl/{src}/{inc}", m.Command("ack", {"node": self.id, "acks": acks}))
+            for (src, inc), holes in self.intake.resends(now).items():
+                if not src.startswith("_"):
+                    self.client.send_ctl(f"_ctl/{src}/{inc}", m.Command("resend", {"node": self.id, "inc": self.inc,
+                                                                                   "holes": holes}))
         if now - self.last_status >= HEARTBEAT_S:
             if self.parent and os.getppid() != self.parent:
                 log.error("the launcher (pid %d) is gone: stopping", self.parent)
                 self.stop_requested = True
-            for gone in self.client.expire():
-                self.intake.forget(gone.node, gone.inc)
+            # Liveness is judged as of `checked`, after every heartbeat that came before it has been
+            # read: a stall of this process (a model loading on the setup thread holds the GIL for
+            # seconds) must not make a live producer look silent. Its data counts as a sign of life
+            # too (_ingest). Expiring a live producer closes our data connection to it.
+            checked = time.monotonic()
+            if self._pump_control():
+                for gone in self.client.expire(checked):
+                    self.intake.forget(gone.node, gone.inc)
             self._status()
 
     def _setup(self) -> None:

@@ -35,7 +35,9 @@ class Dispatch:
             name = self.in_map[topic][0]
             return self._drop("wrong_type", f"{topic} carries {h.type}; input '{name}' takes {self.cls.inputs[name].TAG}")
         key = (topic, h.src, h.inc)
-        why = self.intake.accept(key, h.seq, time.monotonic(), h.origin)
+        now = time.monotonic()
+        self.client.directory.touch(h.src, h.inc, now)   # its data says it lives, late heartbeats or not
+        why = self.intake.accept(key, h.seq, now, h.origin)
         if why:
             return self._drop(why, f"{topic} seq {h.seq} from {h.src}")
         self.counters["rx"] += 1

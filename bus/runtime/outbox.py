@@ -146,21 +146,34 @@ class Outbox:
         self._out(frames, sum(len(f) for f in frames), INTERRUPT)
 
     def on_marker(self, node: str, inc: str) -> None:
-        """A consumer incarnation attached: send it what its node has not acknowledged."""
-        if inc in self.seen_incs[node]:
-            return
+        """A consumer incarnation attached: send it what its node has not acknowledged. Also when
+        the same incarnation attaches again (its data connection to us was closed and opened again,
+        e.g. after it missed our heartbeats): what we sent meanwhile never reached it."""
+        again = inc in self.seen_incs[node]
         self.seen_incs[node].add(inc)
         for topic, acked in self.acked.items():
-            if node not in acked:
-                continue
-            n = 0
-            for seq, (frames, nbytes, _) in self.retained[topic].items():
-                if seq > acked[node]:
-                    self._out(frames, nbytes, topic)
-                    n += 1
-            if n:
-                self.counters["redelivered"] += n
-                log.info("%s: sent %d unacknowledged message(s) again for %s/%s", topic, n, node, inc)
+            if node in acked:
+                self._again(topic, node, inc, acked[node] + 1, None, "attached again" if again else "")
+
+    def resend(self, node: str, inc: str, topic: str, lo: int, hi: int) -> int:
+        """A consumer found a hole [lo, hi] in what it received from us (bus.runtime.intake): send
+        what we still retain of it again. Only for declared consumers (the others keep nothing)."""
+        acked = self.acked.get(topic)
+        if acked is None or node not in acked or not isinstance(lo, int) or not isinstance(hi, int):
+            return 0
+        return self._again(topic, node, inc, max(lo, acked[node] + 1), hi, "asked for a hole")
+
+    def _again(self, topic: str, node: str, inc: str, lo: int, hi: Optional[int], why: str) -> int:
+        n = 0
+        for seq, (frames, nbytes, _) in self.retained[topic].items():
+            if seq >= lo and (hi is None or seq <= hi):
+                self._out(frames, nbytes, topic)
+                n += 1
+        if n:
+            self.counters["redelivered"] += n
+            log.info("%s: sent %d unacknowledged message(s) again for %s/%s%s", topic, n, node, inc,
+                     f" ({why})" if why else "")
+        return n
 
     def on_ack(self, node: str, acks: list) -> None:
         for topic, w in acks:

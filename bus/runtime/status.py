@@ -35,7 +35,8 @@ class Reporting:
             params = {}
         counters = dict(self.counters)
         for key, value in (("dropped_control", self.client.dropped_ctl), ("gaps", self.intake.gaps()),
-                           ("unacked", self.outbox.unacked()), ("queued", self.inbox.size())):
+                           ("unacked", self.outbox.unacked()), ("queued", self.inbox.size()),
+                           ("resend_asked", self.intake.asked), ("holes_passed", self.intake.passed)):
             if value:
                 counters[key] = value
         self.client.send_ctl(STATUS, m.NodeStatus(
