@@ -23,9 +23,10 @@ def test_retention_redelivery_and_byte_bound():
     assert pub.sent[5:] == [1, 2, 3, 4, 5]
     box.on_ack("c", [["p/out", 3]])
     assert box.unacked() == 2
-    box.on_marker("c", "inc1")                         # same incarnation: nothing
+    box.on_marker("c", "inc1")                         # the same incarnation attached again: what
+    assert pub.sent[10:] == [4, 5]                     # was sent while it was away may be lost
     box.on_marker("c", "inc2")                         # a new incarnation: what was not acked
-    assert pub.sent[10:] == [4, 5] and counters["redelivered"] == 7
+    assert pub.sent[12:] == [4, 5] and counters["redelivered"] == 9
     for i in range(200):
         box.send("p/out", m.Text("가" * 100), 0)
     assert counters["unprotected"] > 0 and box.held["p/out"] <= 10_000
@@ -82,3 +83,18 @@ def test_origins_are_stable_across_incarnations_and_distinct_per_message():
         box.send("p/out", m.Text("a"), 0, origin=origin_of(42, "p/out", 1))   # the output of input 42
         box.send("p/out", m.Text("b"), 0)                                     # a timer's: our own
     assert a[0] == b[0] and a[1] != b[1] and len({a[0], a[1], origin_of(42, "p/out", 2)}) == 3
+
+
+def test_a_hole_a_consumer_asks_for_is_sent_again_if_retained():
+    pub, counters = FakePub(), collections.Counter()
+    box = Outbox("p", "1", pub, ["p/out", "p/free"], {"p/out": {"c"}}, retain_bytes=10_000, counters=counters)
+    for i in range(6):
+        box.send("p/out", m.Text(f"말 {i}"), 0)
+    box.on_ack("c", [["p/out", 2]])
+    del pub.sent[:]
+    assert box.resend("c", "inc1", "p/out", 1, 4) == 2     # 1 and 2 are acknowledged: gone
+    assert pub.sent == [3, 4]
+    assert box.resend("x", "inc1", "p/out", 3, 4) == 0     # not a declared consumer
+    assert box.resend("c", "inc1", "p/free", 1, 1) == 0    # nothing retained there
+    assert box.resend("c", "inc1", "p/out", "3", None) == 0   # malformed
+    assert pub.sent == [3, 4]
