@@ -77,6 +77,7 @@ class Intake:
         self.behind: dict[tuple, list] = collections.defaultdict(list)   # (key, seq) -> repeats held behind it
         self.asked = 0           # resend requests sent
         self.passed = 0          # messages of holes given up on
+        self.warned = -1.0
 
     def accept(self, key: tuple, seq: int, now: float, origin: int = 0) -> Optional[str]:
         """None if the message is new; else why not: duplicate | stale | repeat."""
@@ -155,8 +156,10 @@ class Intake:
             if s.tries >= RESEND_TRIES:
                 n = hi - lo + 1
                 self.passed += n
-                log.warning("%s from %s/%s: seq %d-%d (%d message(s)) never arrived, though asked for %d "
-                            "times; passed (%d so far)", topic, src, inc, lo, hi, n, s.tries, self.passed)
+                if now - self.warned >= 1.0:   # at most once a second (a producer dropping at its high-water mark)
+                    self.warned = now
+                    log.warning("%s from %s/%s: seq %d-%d (%d message(s)) never arrived, though asked for %d "
+                                "times; passed (%d so far)", topic, src, inc, lo, hi, n, s.tries, self.passed)
                 s.contig = hi
                 while s.contig + 1 in s.seen:
                     s.contig += 1
