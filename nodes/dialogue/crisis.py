@@ -87,7 +87,23 @@ _LOST = re.compile(
     r"|길을?잃(었|어버렸|어부렀|었어|은것)|집(이|을)?(어딘지|어디였는지|못찾|어느쪽)|우리집(이|을)?(어디|못찾|어느쪽)"
     r"|어떻게왔는지(모르|기억)|여기왜왔는지|집주소(가|를)?(기억|생각)(이)?안|(우리|내)집주소(를|가)?(모르|까먹|잊)"
     r"|^(여가|여기가|여는|여기는)(어데|어디)|내가(어데|어디)(있|와)|집에(어떻게|우째|어찌|어케)가는지(모르|기억)|집에(어떻게|우째|어찌|어케)가(노|나|지|야돼|야되|야하)?(요|예|유)?$"
-    r"|(왜|와|뭐하러|뭣하러|뭐하로)(여|여기|이곳|이까지)?(에)?(왔는지|온건지|왔는가)(모르|생각이안|기억이안|까먹)|(집|여기)(에|까지)?어떻게가(는지|야하는지|야되는지)(모르|생각이안|기억이안)")
+    r"|(왜|와|뭐하러|뭣하러|뭐하로)(여|여기|이곳|이까지)?(에)?(왔는지|온건지|왔는가)(모르|생각이안|기억이안|까먹)|(집|여기)(에|까지)?어떻게가(는지|야하는지|야되는지)(모르|생각이안|기억이안)"
+    r"|집(에|으로|까지)?(어떻게|우째|어찌|어케|어디로)?(가야|돌아가야)(될|할|하는|되는|될런)지(도)?(모르|생각이안|기억이안|까먹)")
+# Confusion said without "lost" or "home": the day or year asked with a word of confusion ("오늘이
+# 며칠이여 정신이 없어"), not knowing where one got off, forgetting why one came, a place that is not
+# one's own neighbourhood. Weaker than _LOST: the policy counts them only when the turn names no
+# service ("우리 동네가 아닌데 여기서 전입신고 돼요" is a question).
+_CONFUSION_WORD = r"(정신이(없|하나도|깜빡|오락가락|가물)|헷갈|깜빡|가물가물|기억이(안|잘안|도안)|생각이(안|잘안|도안)|모르겠|모르겄|모르것|까먹|잊어버|잊었|어리벙벙|멍하)"
+_CONFUSED = re.compile(
+    r"(오늘|지금|올해|요새|요즘|금년)(이|은|가|는|이가)?((무슨|몇|어느)(요일|일|날|월|년|년도|해|달)|며칠|메칠|몇일)"
+    r"(이|인|이에|예|에|이여|여|이고|고|노|인가|인지|이냐|이야|인교|이요|요|지)?[^?]{0,20}" + _CONFUSION_WORD
+    + r"|" + _CONFUSION_WORD + r"[^?]{0,12}(오늘|지금|올해)(이|은|가|는)?(무슨|몇|며칠|메칠|몇일)(요일|일|날|월|년|년도|해)"
+    r"|(어디서|어데서|워디서|어디에서|어느역에서|어느정류장에서|어느정거장에서)(내렸|탔|왔)(는지|는가|나|더라|드라|던가|던지)"
+    r"|(뭐하러|뭣하러|뭐하로|머하러|머하로|무슨일로|뭐땜에|뭐때문에|뭐할라꼬|뭐할라고|뭐하려고|뭐할려고)(내가)?(여|여기|이곳|이까지)?(에)?"
+    r"(왔더라|왔드라|왔던가|왔던고|왔지|왔는고|왔노|왔을까|왔는데)($|까먹|모르|생각이안|기억이안|가물)"
+    r"|(여기|여|이동네|이곳)(가|는|이)?(무슨|어느)(동|동네|구|마을|역|시|군|고장)[^?]{0,12}((우리|내|내가사는)동네(가|는)?아닌|처음보는|낯설|모르는동네|" + _CONFUSION_WORD[1:]
+    + r"|(우리|내|내가사는)동네(가|는)?아닌(것|거|갑|듯|데)[^?]{0,6}(여기|여가|어디|어데)")
+
 # Left here by a companion who has not come back ("아들이 여 있으라 캤는데 어데 갔노"): the other
 # person is the one who went away, so no first-person check.
 _LEFT_WAITING = re.compile(
@@ -95,6 +111,17 @@ _LEFT_WAITING = re.compile(
     r"|(있으라|기다리라|앉아있으라)(고)?(했|캤|카더|하더|해놓고|카고)[^?]{0,20}(안와|안오|어디|어데|없어|모르)")
 _OTHER_PERSON = re.compile(r"(어머니|아버지|엄마|아빠|어머님|아버님|남편|아내|영감|할멈|마누라|할머니|할아버지|"
                            r"치매|아들|딸|손주|손자|손녀|친구|이웃|동생|형님|언니|누나|오빠)(가|이|께서|는|은|를|을)")
+
+
+def is_confused(text: str) -> bool:
+    """The speaker seems confused about the day, the place or why they came, without saying "lost"
+    ("지금 몇 년도여 자꾸 헷갈려"). The policy treats it as lost only when no service is named."""
+    return any(_CONFUSED.search(s) and not _OTHER_PERSON.search(s) for s in intents.views(text))
+
+
+def left_waiting(text: str) -> bool:
+    """Left here by a companion who has not come back ("아들이 여 있으라 캤는데 안 오네")."""
+    return any(_LEFT_WAITING.search(s) for s in intents.views(text))
 
 
 def is_lost(text: str) -> bool:

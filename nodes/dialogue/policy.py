@@ -226,11 +226,23 @@ class Dialogue(Replies):
             r.candidates[0], r.candidates[1] = second, top
             r.tie = False
 
+    def _names_service(self, text: str) -> bool:
+        """The turn names a service (a question, not only confusion): a topic's title, keyword or
+        colloquial name is said ("오늘 며칠이지 깜빡했네 기초연금 들어오는 날인데")."""
+        forms = {text, standardize_text(text)}
+        return any(self.retriever.topics_named(f) - {STAFF_TOPIC} for f in forms)
+
     def _decide(self, s: _Session, turn: Turn) -> Response:
         v = turn.verdict
         label = getattr(v, "label", "allow") if v is not None else "allow"
         text = (turn.text or "").strip()
-        if label == "crisis" or crisis.is_lost(text):
+        lost = crisis.is_lost(text) or (crisis.is_confused(text) and not self._names_service(text))
+        if label == "crisis" and lost and list(getattr(v, "categories", None) or []) == ["crime"] \
+                and crisis.left_waiting(text):
+            # a companion who has not come back is the "missing person" sense of moderation's crime
+            # category; the senior left waiting gets the lost reply (the same 112 and staff call)
+            label = "allow"
+        if label == "crisis" or lost:
             categories = list(getattr(v, "categories", None) or []) if label == "crisis" else ["lost"]
             r = self._crisis(getattr(v, "hotline", None) if label == "crisis" else None, categories)
             if s.crisis is not None and r.alert:   # already waiting for staff: no second alert

@@ -241,6 +241,12 @@ class Retriever:
         sd = float(topic.std())
         return (topic - topic.mean()) / sd if sd > 1e-9 else np.zeros_like(topic)
 
+    def topics_named(self, text: str) -> set[str]:
+        """The ids of the topics whose title or a keyword is said in the text (spacing ignored; the
+        KB's colloquial synonyms count): "기초연금 들어오는 날" names basic_pension."""
+        squeezed = normalize(self.analyzer.expand(text)).replace(" ", "")
+        return {self.topics[ti].id for ti, name in self._names if name in squeezed}
+
     def _name_bonus(self, text: str) -> np.ndarray:
         """Per topic: the longest of its names said in the question, relative to the longest said of any
         topic (0..1), so "기초연금 받고 싶어요" prefers the topic named 기초연금."""
