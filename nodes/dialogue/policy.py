@@ -19,6 +19,7 @@ topics scoring alike get "A와 B 중에서 ...". Reply builders live in replies.
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -226,6 +227,21 @@ class Dialogue(Replies):
             r.candidates[0], r.candidates[1] = second, top
             r.tie = False
 
+    def _drop_negated(self, r, text: str) -> None:
+        """A topic named only to be set aside ("경로당 말고 낮에 뭐 배우러 다닐 데") is not the one asked
+        about: the next candidate takes its place."""
+        if r.top is None or len(r.candidates) < 2 or not r.in_domain or r.candidates[1].topic_id == STAFF_TOPIC:
+            return   # (a call for staff is an action, never the service asked about in place of another)
+        squeezed = normalize(standardize_text(text)).replace(" ", "")
+        negated = re.findall(r"([가-힣0-9]{2,12}?)(?:은|는|이|가)?(?:말고|빼고|말구|아니고)", squeezed)
+        if not negated or not any(self.retriever.topics_named(n) & {r.top.topic_id} for n in negated):
+            return
+        rest = re.sub(r"[가-힣0-9]{2,12}?(?:은|는|이|가)?(?:말고|빼고|말구|아니고)", " ", squeezed)
+        if r.top.topic_id in self.retriever.topics_named(rest):
+            return   # named again outside the aside
+        r.candidates[0], r.candidates[1] = r.candidates[1], r.candidates[0]
+        r.tie, r.named = False, r.candidates[0].topic_id in self.retriever.topics_named(rest)
+
     def _names_service(self, text: str) -> bool:
         """The turn names a service (a question, not only confusion): a topic's title, keyword or
         colloquial name is said ("오늘 며칠이지 깜빡했네 기초연금 들어오는 날인데")."""
@@ -311,6 +327,7 @@ class Dialogue(Replies):
         # 가나요"): the knowledge base is written in standard Korean
         r = self.retriever.retrieve(standardize_text(text) if self.params.standard_retrieval else text)
         self._prefer_facet(r, facet)
+        self._drop_negated(r, text)
         if pending:
             chosen = self.kb.by_id[pending[0]] if yes_no and len(pending) == 1 else \
                 self._resolve_clarify(text, pending, r)

@@ -99,3 +99,19 @@ def test_control_words_inside_a_question_do_not_take_it(d, text):
 def test_aspect_cues(d, text, topic, facet):
     r = ask(d, text)
     assert (r.kind, r.topic, r.intent) == ("answer", topic, f"followup_{facet}")
+
+
+def test_only_family_may_do_it_is_a_question_of_who(d):
+    r = ask(d, "주민등록등본은 본인만 뗄 수 있는 거요 내가 며느리인데")
+    assert (r.kind, r.topic, r.intent) == ("answer", "resident_registration_copy", "followup_proxy")
+
+
+@pytest.mark.parametrize("text,topic", [("경로당 말고 복지관은 어디 있어요", "senior_welfare_center"),
+                                        ("기초연금 말고 국민연금은 언제 들어와요", "national_pension_payment")])
+def test_a_service_set_aside_is_not_the_one_asked(d, text, topic):
+    r = ask(d, text)
+    assert (r.kind, r.topic) == ("answer", topic)
+
+
+def test_a_service_set_aside_never_becomes_a_staff_call(d):
+    assert ask(d, "도장 말고 서명만 하는 그런 증명서 있다 카던데 그게 뭐고").kind != "escalate"
