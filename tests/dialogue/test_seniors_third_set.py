@@ -1,0 +1,65 @@
+"""The patterns behind the third blind senior set's misses (docs/dialogue.md, "After the third blind
+set"): goodbye, greeting, staff, lost and slower in dialect and in more words. Every sentence is
+written for these tests; none is taken from a senior set."""
+import pytest
+
+from nodes.dialogue.policy import Dialogue, Turn
+
+
+@pytest.fixture(scope="module")
+def d():
+    return Dialogue(None)
+
+
+def ask(d, text, sid="t3", verdict=None):
+    d.reset(sid)
+    r = d.respond(sid, Turn(text, verdict, now=100.0))
+    if r.intent == "confirm":
+        r = d.respond(sid, Turn("네", now=101.0))
+    return r
+
+
+@pytest.mark.parametrize("text", ["알겠소 고맙소 나 간다", "인자 가 볼란다", "잘 있게나 담에 또 옴세", "수고했어유 들어가유",
+                                  "이제 가 봐야겠네", "고맙습니다 이제 갑니다"])
+def test_goodbye_in_dialect(d, text):
+    assert ask(d, text).intent == "goodbye"
+
+
+@pytest.mark.parametrize("text", ["알겠어요 그럼 어디로 가요", "보건소에 가 봐야겠네 어디 있어요", "들어가서 왼쪽이에요?"])
+def test_going_somewhere_asked_is_not_a_goodbye(d, text):
+    assert ask(d, text).intent != "goodbye"
+
+
+@pytest.mark.parametrize("text", ["안녕하수꽈", "계세요 아무도 안 계시오", "저기요 이 기계에 대고 말하면 되는 거요"])
+def test_greeting_and_is_anyone_there(d, text):
+    assert ask(d, text).intent in ("greeting", "help")
+
+
+@pytest.mark.parametrize("text", ["접수처에 아무도 없나", "과장님 좀 뵐 수 있습니까", "상담해 주는 선생님 직접 만나 볼라고요",
+                                  "아저씨 계시면 잠깐 와 주소"])
+def test_a_person_asked_for(d, text):
+    assert ask(d, text).kind == "escalate"
+
+
+@pytest.mark.parametrize("text", ["우울해서 상담하는 데 있어요", "법률 상담해 주는 곳은 어디 있어요"])
+def test_a_counselling_service_asked_is_not_a_staff_call(d, text):
+    assert ask(d, text).kind != "escalate"
+
+
+@pytest.mark.parametrize("text", ["지금 무슨 요일이에요", "시방 낮이여 밤이여", "여기서 집에 가는 길을 모르겄어",
+                                  "며느리가 금방 올게 하더니 아직도 안 와", "손주가 여기 기다리라 하고 갔는데 안 와요"])
+def test_orientation_and_a_companion_who_has_not_come_back_are_lost(d, text):
+    r = ask(d, text)
+    assert (r.kind, r.intent) == ("crisis", "lost")
+
+
+@pytest.mark.parametrize("text", ["지금 몇 시예요", "오늘 무슨 요일에 독감 주사 놔요", "기초연금 들어온다 했는데 아직 안 와요"])
+def test_an_hour_or_a_service_day_is_not_lost(d, text):
+    assert ask(d, text).intent != "lost"
+
+
+def test_too_fast_said_as_a_complaint_is_slower(d):
+    d.reset("s")
+    d.respond("s", Turn("기초연금 받을 수 있어요?", now=100.0))
+    r = d.respond("s", Turn("그렇게 빨리 말하면 내가 어떻게 알아들어", now=101.0))
+    assert r.intent == "repeat" and r.rate < 1.0
