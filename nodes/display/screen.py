@@ -299,8 +299,10 @@ class Screen:
     def draw_buttons(self, v: View) -> None:
         self.buttons = []
         y = STATE_H + AVATAR_H + SUBS_H
-        n = len(v.suggestions[:2])
-        for i, s in enumerate(v.suggestions[:2]):
+        fixed = {label for _, label in BUTTONS}        # a suggestion never repeats a fixed button
+        chips = [s for s in v.suggestions if s not in fixed][:2]
+        n = len(chips)
+        for i, s in enumerate(chips):
             w = (720 - 24 - 12 * (n - 1)) / n
             self.button("ask", s, self.rect(12 + i * (w + 12), y + 8, w, SUGGEST_H - 16), WHITE, NAVY, 40)
         y += SUGGEST_H

@@ -160,3 +160,12 @@ def test_an_injected_question_is_marked_even_if_the_verdict_does_not_say_so(disp
     assert disp.node.view.injected
     disp.send("heard", Moderated(text="다른 말", label="allow"))
     assert not disp.node.view.injected
+
+
+def test_a_suggestion_that_repeats_a_fixed_button_is_not_shown_twice(disp):
+    disp.send("reply", Reply(kind="ood", text="죄송해요. 그 내용은 제가 잘 몰라요. 직원을 불러 드릴까요?",
+                             suggestions=["직원 호출", "기초연금", "경로당"], id="r2"))
+    shot(disp)
+    labels = [label for _, label, _ in disp.node.screen.buttons]
+    assert labels.count("직원 호출") == 1
+    assert [label for a, label, _ in disp.node.screen.buttons if a == "ask"] == ["기초연금", "경로당"]
