@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 import time
 import types
 import typing
@@ -167,20 +168,32 @@ def _name(hint: Any) -> str:
 
 # --- wire format ------------------------------------------------------------------------------
 
-def encode(topic: str, msg: Any, src: str, inc: str, seq: int, turn: int = 0, origin: int = 0) -> list:
-    """Frames for one message. numpy arrays become separate zero-copy frames."""
-    buffers: list = []
+class _Packer(threading.local):
+    """One msgpack Packer per thread, kept: `msgpack.packb` makes (and allocates) a new one on
+    every call. `buffers` collects the current message's numpy arrays."""
 
-    def default(obj):
+    def __init__(self):
+        self.buffers: list = []
+        self.packer = msgpack.Packer(default=self.default, use_bin_type=True)
+
+    def default(self, obj):
         if isinstance(obj, np.ndarray):
             arr = np.ascontiguousarray(obj)
-            buffers.append(arr)
-            return msgpack.ExtType(_ND_EXT, msgpack.packb([len(buffers) - 1, arr.dtype.str, arr.shape]))
+            self.buffers.append(arr)
+            return msgpack.ExtType(_ND_EXT, msgpack.packb([len(self.buffers) - 1, arr.dtype.str, arr.shape]))
         raise TypeError(f"cannot encode {type(obj).__name__}")
 
-    body = {f.name: getattr(msg, f.name) for f in dataclasses.fields(msg)}
-    head = msgpack.packb([msg.TAG, seq, src, inc, time.time(), time.monotonic(), turn, body, origin],
-                         default=default, use_bin_type=True)
+
+_packer = _Packer()
+
+
+def encode(topic: str, msg: Any, src: str, inc: str, seq: int, turn: int = 0, origin: int = 0) -> list:
+    """Frames for one message. numpy arrays become separate zero-copy frames."""
+    names = _FIELD_NAMES.get(type(msg)) or _field_names(type(msg))
+    body = {n: getattr(msg, n) for n in names}
+    p = _packer
+    p.buffers = buffers = []
+    head = p.packer.pack([msg.TAG, seq, src, inc, time.time(), time.monotonic(), turn, body, origin])
     return [topic.encode() + b"\0", head, *buffers]
 
 
@@ -189,9 +202,16 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
     if len(frames) < 2:
         raise BadMessage("short", f"{len(frames)} frame(s)")
     # the two small frames as bytes (cheapest for msgpack); array frames stay zero-copy views
-    topic_b, head_b = (f.bytes if hasattr(f, "bytes") else bytes(f) for f in frames[:2])
-    rest = [f.buffer if hasattr(f, "buffer") else memoryview(f) for f in frames[2:]]
-    size = len(topic_b) + len(head_b) + sum(r.nbytes for r in rest)
+    topic_b, head_b = frames[0], frames[1]
+    if type(topic_b) is not bytes:
+        topic_b = topic_b.bytes if hasattr(topic_b, "bytes") else bytes(topic_b)
+    if type(head_b) is not bytes:
+        head_b = head_b.bytes if hasattr(head_b, "bytes") else bytes(head_b)
+    size = len(topic_b) + len(head_b)
+    rest = ()
+    if len(frames) > 2:
+        rest = [f.buffer if hasattr(f, "buffer") else memoryview(f) for f in frames[2:]]
+        size += sum(r.nbytes for r in rest)
     if size > max_bytes:
         raise BadMessage("oversized", f"{size} bytes > limit {max_bytes}")
     if not topic_b.endswith(b"\0"):
@@ -203,10 +223,15 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
         raise
     except Exception as e:  # msgpack raises a zoo of types on garbage
         raise BadMessage("undecodable", f"{type(e).__name__}: {e}") from None
-    if not (type(head) is list and len(head) in (8, 9)):   # 8: before origin (old bags)
+    if type(head) is not list:
         raise BadMessage("bad_header", "not an 8- or 9-item list")
-    tag, seq, src, inc, wall, mono, turn, body = head[:8]
-    origin = head[8] if len(head) == 9 else 0
+    if len(head) == 9:
+        tag, seq, src, inc, wall, mono, turn, body, origin = head
+    elif len(head) == 8:   # before origin (old bags)
+        tag, seq, src, inc, wall, mono, turn, body = head
+        origin = 0
+    else:
+        raise BadMessage("bad_header", "not an 8- or 9-item list")
     if not (type(tag) is str and type(seq) is int and type(src) is str and type(inc) is str
             and type(wall) is float and type(mono) is float and type(turn) is int and type(origin) is int):
         raise BadMessage("bad_header", "header fields have wrong types")
@@ -215,10 +240,18 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
         raise BadMessage("unknown_type", repr(tag)[:80])
     if type(body) is not dict:
         raise BadMessage("bad_body", "body is not a mapping")
-    if rest or any(type(v) is _NdRef for v in body.values()):
+    if rest or _NdRef in map(type, body.values()):
         body = {k: (v.resolve(rest) if type(v) is _NdRef else v) for k, v in body.items()}
     msg = build(cls, body, BadMessage)
     return topic, Header(tag, seq, src, inc, wall, mono, turn, origin), msg
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls) -> tuple[str, ...]:
+    names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 def _ext_hook(code, data):
@@ -229,28 +262,44 @@ def _ext_hook(code, data):
 
 def build(cls, values: dict, error=ValueError):
     """Instantiate a dataclass from a mapping, checking names and types of every field."""
-    spec = _FIELDS.get(cls)
-    if spec is None:
-        hint = hints(cls)
-        spec = _FIELDS[cls] = [(f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
-                                _compile(hint[f.name])) for f in dataclasses.fields(cls)]
-        _NAMES[cls] = frozenset(n for n, _, _ in spec)
-    if not values.keys() <= _NAMES[cls]:
-        unknown = sorted(set(values) - _NAMES[cls])
+    plan = _PLANS.get(cls) or _plan(cls)
+    names, fields = plan
+    if not values.keys() <= names:
+        unknown = sorted(set(values) - names)
         raise error("bad_field", f"{cls.__name__}: unknown field(s) {unknown}")
-    for name, required, check in spec:
-        if name not in values:
+    get = values.get
+    for name, required, exact, check in fields:
+        v = get(name, _MISSING)
+        if type(v) is exact:   # a plain type that the field's check would pass (decoding is on the hot path)
+            continue
+        if v is _MISSING:
             if required:
                 raise error("bad_field", f"{cls.__name__}.{name} is missing")
             continue
-        err = check(values[name])
+        err = check(v)
         if err:
             raise error("bad_field", f"{cls.__name__}.{name}: {err}")
     return cls(**values)
 
 
-_FIELDS: dict[type, list] = {}
-_NAMES: dict[type, frozenset] = {}
+def _plan(cls) -> tuple:
+    """names, and per field: (name, required, a type that passes at once or None, its check)."""
+    hint = hints(cls)
+    fields = []
+    for f in dataclasses.fields(cls):
+        h = hint[f.name]
+        args = typing.get_args(h)
+        if typing.get_origin(h) in (Union, types.UnionType) and len(args) == 2 and type(None) in args:
+            h = args[0] if args[1] is type(None) else args[1]   # Optional[T]: a T passes at once, None is checked
+        exact = h if h in (int, float, str, bytes, bool) else None
+        fields.append((f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+                       exact, _compile(hint[f.name])))
+    plan = _PLANS[cls] = (frozenset(f[0] for f in fields), tuple(fields))
+    return plan
+
+
+_PLANS: dict[type, tuple] = {}
+_MISSING = object()
 
 
 class _NdRef:

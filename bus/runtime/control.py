@@ -19,6 +19,7 @@ from bus.node import ParamError, set_param
 from bus.transport import INTERRUPT, STATUS
 
 log = logging.getLogger("runtime")
+POLLIN = int(zmq.POLLIN)
 
 
 class Control:
@@ -26,12 +27,12 @@ class Control:
         """Handle up to 1000 waiting control messages; True when none is left waiting."""
         sock = self.client.ctl_sub
         for _ in range(1000):
-            if not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+            if not sock.getsockopt(zmq.EVENTS) & POLLIN:
                 return True
             topic, header, msg = self.client.recv_ctl()
             if topic is not None and topic != STATUS:
                 self._on_control(topic, header, msg)
-        return not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN
+        return not sock.getsockopt(zmq.EVENTS) & POLLIN
 
     def _raise_interrupt(self, msg: m.Interrupt) -> None:
         """Our node interrupted: apply it here now, and tell everyone: in band to our own

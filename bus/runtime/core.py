@@ -40,6 +40,7 @@ DISPATCH = 64          # messages handled (and drained) per loop turn; control i
 DRAIN_S = 0.005
 BACKPRESSURE = 1024    # queued messages past which the data socket is left alone
 ACK_S = 0.05
+POLLIN = int(zmq.POLLIN)   # a plain int: `&` with the enum flag runs Python code
 
 
 class Runtime(Reporting, Handover, Control, Dispatch):
@@ -65,6 +66,7 @@ class Runtime(Reporting, Handover, Control, Dispatch):
             self.endpoint = f"ipc://{addr.rundir}/{self.id.replace('/', '.')}-{self.inc}.sock"
             self.pub.bind(self.endpoint)
         self.out_topics = {o: f"{self.id}/{o}" for o in self.cls.outputs}
+        self.out_types = {o: (t, self.cls.outputs[o]) for o, t in self.out_topics.items()}
         self.in_map: dict[str, list[str]] = collections.defaultdict(list)
         for name, topic in spec.get("inputs", {}).items():
             self.in_map[topic].append(name)
@@ -121,21 +123,22 @@ class Runtime(Reporting, Handover, Control, Dispatch):
 
     # --- Port: what the node may call, from any of its threads --------------------------------
     def publish(self, output: str, msg: Any, turn: Optional[int] = None) -> None:
-        topic = self.out_topics.get(output)
-        if topic is None:
+        out = self.out_types.get(output)
+        if out is None:
             raise KeyError(f"node '{self.id}' has no output '{output}' (outputs: {sorted(self.out_topics)})")
-        expected = self.cls.outputs[output]
+        topic, expected = out
         if not isinstance(msg, expected):
             raise TypeError(f"output '{output}' carries {expected.__name__}, not {type(msg).__name__}")
+        local = self.local
         if turn is None:   # a reply keeps its cause's turn
-            h = self.current_header()
+            h = getattr(local, "header", None)
             turn = h.turn if h else 0
         origin, held = 0, None
-        cause = getattr(self.local, "cause", None)
+        cause = getattr(local, "cause", None)
         if cause is not None:   # published while handling an input: held until acknowledged, origin derived
             key, seq, in_origin, counts = cause
-            counts[topic] += 1
-            origin, held = origin_of(in_origin, topic, counts[topic]), (key, seq)
+            n = counts[topic] = counts.get(topic, 0) + 1
+            origin, held = origin_of(in_origin, topic, n), (key, seq)
         if threading.get_ident() == self.io_thread:
             self._send(topic, msg, turn, origin, held)
         else:              # numbered and sent on the I/O thread, in the order published
@@ -184,7 +187,7 @@ class Runtime(Reporting, Handover, Control, Dispatch):
         return bool(turn) and turn < self.turn_floor
 
     def _send(self, topic: str, msg: Any, turn: int, origin: int = 0, cause: Optional[tuple] = None) -> None:
-        if self._old(turn):
+        if turn and turn < self.turn_floor:
             self.counters["dropped_old_turn_out"] += 1
             return
         if cause is not None and self.outbox.retains(topic):
@@ -246,22 +249,22 @@ class Runtime(Reporting, Handover, Control, Dispatch):
         a backlog stays in the socket and pushes back on its producer (which holds and counts,
         bus.runtime.outbox) rather than overflowing our queues."""
         ctl, data = self.client.ctl_sub, self.client.data_sub
-        if ctl in events if events is not None else ctl.get(zmq.EVENTS) & zmq.POLLIN:
+        if ctl in events if events is not None else ctl.get(zmq.EVENTS) & POLLIN:
             self._pump_control()
         if self.calls.items or self.calls.pending:
             self.calls.run()
         if events is not None and self.pub in events:
-            while self.pub.get(zmq.EVENTS) & zmq.POLLIN:
+            while self.pub.get(zmq.EVENTS) & POLLIN:
                 self._on_subscription(self.pub.recv())
         if self.retire_caught_up or self.inbox.size() >= BACKPRESSURE:
             return   # enough waits here: the rest stays in the socket and slows the producer down
         if events is not None:
             if data not in events:
                 return
-        elif time.monotonic() - self.drained < DRAIN_S or not data.get(zmq.EVENTS) & zmq.POLLIN:
+        elif time.monotonic() - self.drained < DRAIN_S or not data.get(zmq.EVENTS) & POLLIN:
             return
         self.drained = time.monotonic()
-        batch = self.client.drain(DISPATCH)
+        batch = self.client.drain(DISPATCH, ready=True)   # just seen readable, by the poll or the check
         for frames in batch:   # a lone message with nothing queued is handled at once (control was just checked)
             self._ingest(frames, direct=len(batch) == 1 and events is not None)
 

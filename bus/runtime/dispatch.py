@@ -5,7 +5,6 @@ through the I/O thread (`on_io`).
 """
 from __future__ import annotations
 
-import collections
 import time
 import traceback
 from typing import Any, Optional
@@ -41,9 +40,9 @@ class Dispatch:
         if why:
             return self._drop(why, f"{topic} seq {h.seq} from {h.src}")
         self.counters["rx"] += 1
-        if self._old(h.turn):
+        if h.turn and h.turn < self.turn_floor:
             return self._drop("old_turn", f"{topic} seq {h.seq} of turn {h.turn}")
-        if direct and len(names) == 1 and names[0] in self.loop_set and self.state == "ok" \
+        if direct and len(names) == 1 and self.state == "ok" and names[0] in self.loop_set \
                 and not self.handed and not self.inbox.ready(self.loop_inputs):
             return self._call(self.handlers[names[0]], h, msg, key)   # finished before the next ack is made
         nbytes = sum(len(f) if isinstance(f, bytes) else len(f.buffer) for f in frames)
@@ -82,7 +81,7 @@ class Dispatch:
         publishes: bus.runtime.outbox), a timer or on_interrupt; errors are reported, never raised."""
         self.local.header, self.local.epoch = h, self.epoch
         if key is not None:
-            self.local.cause = (key, h.seq, h.origin or origin_of(h.src, h.inc, key[0], h.seq), collections.Counter())
+            self.local.cause = (key, h.seq, h.origin or origin_of(h.src, h.inc, key[0], h.seq), {})
         try:
             fn() if msg is None else fn(msg)
         except Exception as e:

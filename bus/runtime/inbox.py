@@ -79,10 +79,16 @@ class Inbox:
                 wait_s = 0.0
 
     def ready(self, names: Iterable[str]) -> bool:
-        return any(self.queues[n] for n in names)
+        queues = self.queues
+        for n in names:
+            if queues[n]:
+                return True
+        return False
 
     def size(self, names: Optional[Iterable[str]] = None) -> int:
-        return sum(len(self.queues[n]) for n in (self.queues if names is None else names))
+        if names is None:
+            return sum(map(len, self.queues.values()))
+        return sum(len(self.queues[n]) for n in names)
 
     def purge(self, pred: Callable[[Item], bool]) -> list[Item]:
         """Remove and return every queued item for which pred is true (an interrupted turn)."""

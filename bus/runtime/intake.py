@@ -52,6 +52,9 @@ class Stream:
     def add(self, seq: int) -> None:
         self.seen.add(seq)
         self.count += 1
+        if seq == self.contig + 1 and seq > self.high:   # the next one, in order (nothing seen above it)
+            self.contig = self.high = seq
+            return
         if seq < self.low:
             if seq < self.low - 1:     # older ones still missing between seq and the old low
                 self.contig = seq - 1

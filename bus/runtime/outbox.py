@@ -44,10 +44,36 @@ from bus.transport import INTERRUPT
 log = logging.getLogger("runtime")
 
 
+_MORE_NB = int(zmq.SNDMORE | zmq.NOBLOCK)   # plain ints: an enum's `|` runs Python code on every send
+_NB = int(zmq.NOBLOCK)
+
+
 def origin_of(*parts) -> int:
     """A stable 63-bit id for what a message is (the same in every process)."""
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
     return (int.from_bytes(digest, "big") >> 1) or 1
+
+
+def frame_sender(sock) -> Callable:
+    """`sock.send`; for a plain pyzmq socket, the compiled send under pyzmq's Python wrapper (which
+    only adds routing_id and group, unused here). Any other class (the thread checker of
+    bus.sockets, a test's fake) keeps its own."""
+    return zmq.backend.Socket.send.__get__(sock) if type(sock) is zmq.Socket else sock.send
+
+
+def send_frames(send: Callable, frames: list) -> None:
+    """`send_multipart(frames, flags=NOBLOCK, copy=False)` through `send` (frame_sender), without
+    send_multipart's per-call type checks and enum arithmetic (a few microseconds a message).
+    Raises zmq.Again, with nothing sent, when a subscriber is past its high-water mark: libzmq
+    checks the mark on the first frame of a message only."""
+    if len(frames) == 2:   # topic and header: most messages
+        send(frames[0], _MORE_NB, copy=False)
+        send(frames[1], _NB, copy=False)
+        return
+    last = len(frames) - 1
+    for i in range(last):
+        send(frames[i], _MORE_NB, copy=False)
+    send(frames[last], _NB, copy=False)
 
 
 class Outbox:
@@ -55,6 +81,7 @@ class Outbox:
                  retain_bytes: int, counters: collections.Counter, backlog_bytes: int = 64 << 20,
                  release: Callable[[tuple], None] = lambda cause: None):
         self.node, self.inc, self.pub = node, inc, pub
+        self.send_frame = frame_sender(pub)
         self.backlog: collections.deque = collections.deque()
         self.backlog_held = 0
         self.backlog_bytes = backlog_bytes
@@ -69,6 +96,13 @@ class Outbox:
         self.seen_incs: dict[str, set[str]] = collections.defaultdict(set)
         self.warned = 0.0
         self.release = release
+        self.prefix = {t: hashlib.blake2b(f"{node}\x1f{inc}\x1f{t}\x1f".encode(), digest_size=8) for t in topics}
+
+    def own_origin(self, topic: str, seq: int) -> int:
+        """origin_of(node, inc, topic, seq), from the hash of the first three kept per topic."""
+        h = self.prefix[topic].copy()
+        h.update(b"%d" % seq)
+        return (int.from_bytes(h.digest(), "big") >> 1) or 1
 
     def retains(self, topic: str) -> bool:
         """Whether `topic` has declared consumers (what is sent there waits for their acks)."""
@@ -77,17 +111,16 @@ class Outbox:
     def send(self, topic: str, msg: Any, turn: int, origin: int = 0, cause: Optional[tuple] = None) -> None:
         """Number and send one message. With a cause (held by the caller), `release(cause)` once
         every declared consumer has acknowledged it."""
-        self.seq[topic] += 1
-        seq = self.seq[topic]
-        frames = m.encode(topic, msg, self.node, self.inc, seq, turn, origin or origin_of(self.node, self.inc, topic, seq))
+        seq = self.seq[topic] = self.seq[topic] + 1
+        frames = m.encode(topic, msg, self.node, self.inc, seq, turn, origin or self.own_origin(topic, seq))
         nbytes = len(frames[0]) + len(frames[1]) + (sum(a.nbytes for a in frames[2:]) if len(frames) > 2 else 0)
         kept = self.retained.get(topic)
         if kept is not None:
             kept[seq] = (frames, nbytes, cause)
-            self.held[topic] += nbytes
-            while self.held[topic] > self.retain_bytes and len(kept) > 1:
+            held = self.held[topic] = self.held[topic] + nbytes
+            while held > self.retain_bytes and len(kept) > 1:
                 old_seq, (_, old_bytes, old_cause) = kept.popitem(last=False)
-                self.held[topic] -= old_bytes
+                held = self.held[topic] = held - old_bytes
                 self._unprotected(topic, old_seq)
                 self._release(old_cause)
         self._out(frames, nbytes, topic)
@@ -99,7 +132,7 @@ class Outbox:
     def _out(self, frames: list, nbytes: int, topic: str) -> None:
         if not self.backlog:
             try:
-                self.pub.send_multipart(frames, flags=zmq.NOBLOCK, copy=False)
+                send_frames(self.send_frame, frames)
                 self.counters["tx"] += 1
                 return
             except zmq.Again:
@@ -122,7 +155,7 @@ class Outbox:
         while self.backlog:
             frames, nbytes, _ = self.backlog[0]
             try:
-                self.pub.send_multipart(frames, flags=zmq.NOBLOCK, copy=False)
+                send_frames(self.send_frame, frames)
             except zmq.Again:
                 return
             self.backlog.popleft()

@@ -1,15 +1,25 @@
 """Sequence numbers, retention, redelivery and the no-drop backlog (bus/runtime/outbox.py)."""
 import collections
 
+import zmq
+
 from bus import messages as m
 from bus.runtime.outbox import Outbox, origin_of
 
 
 class FakePub:
-    def __init__(self):
-        self.sent = []
+    """Takes what Outbox sends frame by frame (bus.runtime.outbox.send_frames) as whole messages."""
 
-    def send_multipart(self, frames, flags=0, copy=True):
+    def __init__(self):
+        self.sent, self.parts = [], []
+
+    def send(self, frame, flags=0, copy=True):
+        self.parts.append(frame)
+        if not flags & zmq.SNDMORE:
+            frames, self.parts = self.parts, []
+            self.on_message(frames)
+
+    def on_message(self, frames):
         self.sent.append(m.decode(frames)[1].seq)
 
 
@@ -78,11 +88,15 @@ def test_origins_are_stable_across_incarnations_and_distinct_per_message():
     a, b = [], []
     for inc, out in (("1", a), ("2", b)):
         pub = FakePub()
-        pub.send_multipart = lambda frames, flags=0, copy=True, out=out: out.append(m.decode(frames)[1].origin)
+        pub.on_message = lambda frames, out=out: out.append(m.decode(frames)[1].origin)
         box = Outbox("p", inc, pub, ["p/out"], {}, retain_bytes=0, counters=collections.Counter())
         box.send("p/out", m.Text("a"), 0, origin=origin_of(42, "p/out", 1))   # the output of input 42
         box.send("p/out", m.Text("b"), 0)                                     # a timer's: our own
     assert a[0] == b[0] and a[1] != b[1] and len({a[0], a[1], origin_of(42, "p/out", 2)}) == 3
+    assert b[1] == origin_of("p", "2", "p/out", 2)   # own origins: the documented hash, from a kept prefix
+    box = Outbox("node/x", "ab12", FakePub(), ["node/x/out"], {}, retain_bytes=0, counters=collections.Counter())
+    assert all(box.own_origin("node/x/out", s) == origin_of("node/x", "ab12", "node/x/out", s)
+               for s in (1, 9, 10, 12345, 2**40))
 
 
 def test_a_hole_a_consumer_asks_for_is_sent_again_if_retained():
