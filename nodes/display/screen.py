@@ -288,13 +288,31 @@ class Screen:
         pg.draw.rect(self.surface, fill, r, border_radius=self.px(22))
         if fill == WHITE:
             pg.draw.rect(self.surface, NAVY, r, width=self.px(5), border_radius=self.px(22))
+        for img in self._label_lines(label, r, ink, size):
+            self.surface.blit(img[0], img[0].get_rect(center=(r.centerx, img[1])))
+        self.buttons.append((action, label, r))
+
+    def _label_lines(self, label: str, r, ink, size: int) -> list:
+        """A label that fits its button: one line, shrunk to no less than 30 px; else two lines
+        split at the space nearest the middle; else one line cut short with '…'."""
+        room = r.width - self.px(24)
         f = self.font(size)
-        while f.size(label)[0] > r.width - self.px(24) and size > 30:
+        while f.size(label)[0] > room and size > 30:
             size -= 2
             f = self.font(size)
-        img = f.render(label, True, ink)
-        self.surface.blit(img, img.get_rect(center=r.center))
-        self.buttons.append((action, label, r))
+        if f.size(label)[0] <= room:
+            return [(f.render(label, True, ink), r.centery)]
+        spaces = [i for i, c in enumerate(label) if c == " "]
+        if spaces:
+            cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+            lines = [label[:cut], label[cut + 1:]]
+            f = self.font(size)
+            if max(f.size(ln)[0] for ln in lines) <= room and 2 * f.get_linesize() <= r.height:
+                h = f.get_linesize()
+                return [(f.render(ln, True, ink), r.centery + (i - 0.5) * h) for i, ln in enumerate(lines)]
+        while len(label) > 1 and f.size(label + "…")[0] > room:
+            label = label[:-1]
+        return [(f.render(label.rstrip() + "…", True, ink), r.centery)]
 
     def draw_buttons(self, v: View) -> None:
         self.buttons = []

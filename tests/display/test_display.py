@@ -169,3 +169,16 @@ def test_a_suggestion_that_repeats_a_fixed_button_is_not_shown_twice(disp):
     labels = [label for _, label, _ in disp.node.screen.buttons]
     assert labels.count("직원 호출") == 1
     assert [label for a, label, _ in disp.node.screen.buttons if a == "ask"] == ["기초연금", "경로당"]
+
+
+def test_a_long_suggestion_stays_inside_its_button(disp):
+    long = "노인일자리 및 사회활동 지원사업"
+    disp.send("reply", Reply(kind="ood", text="죄송해요.", suggestions=["기초연금", long], id="r3"))
+    img = shot(disp)
+    (_, label, r), = [b for b in disp.node.screen.buttons if b[1] == long]
+    inside = img[r.top + 8:r.bottom - 8, r.left + 8:r.right - 8]
+    assert (inside.max(axis=2) < 120).any()                      # its text is drawn (navy ink)
+    gap = img[r.top + 8:r.bottom - 8, r.right + 2:r.right + 6]   # nothing spills past its right edge
+    assert not (gap.max(axis=2) < 120).any()
+    left_gap = img[r.top + 8:r.bottom - 8, r.left - 6:r.left - 2]
+    assert not (left_gap.max(axis=2) < 120).any()
