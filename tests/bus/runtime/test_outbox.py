@@ -93,10 +93,15 @@ def test_origins_are_stable_across_incarnations_and_distinct_per_message():
         box.send("p/out", m.Text("a"), 0, origin=origin_of(42, "p/out", 1))   # the output of input 42
         box.send("p/out", m.Text("b"), 0)                                     # a timer's: our own
     assert a[0] == b[0] and a[1] != b[1] and len({a[0], a[1], origin_of(42, "p/out", 2)}) == 3
-    assert b[1] == origin_of("p", "2", "p/out", 2)   # own origins: the documented hash, from a kept prefix
-    box = Outbox("node/x", "ab12", FakePub(), ["node/x/out"], {}, retain_bytes=0, counters=collections.Counter())
-    assert all(box.own_origin("node/x/out", s) == origin_of("node/x", "ab12", "node/x/out", s)
-               for s in (1, 9, 10, 12345, 2**40))
+    # own origins: a per-stream base plus seq, the same in any process, distinct per seq and stream
+    boxes = [Outbox("node/x", inc, FakePub(), ["node/x/out", "node/x/log"], {}, retain_bytes=0,
+                    counters=collections.Counter()) for inc in ("ab12", "ab12", "cd34")]
+    seqs = (1, 2, 9, 10, 12345, 2**40)
+    assert [boxes[0].own_origin("node/x/out", s) for s in seqs] == [boxes[1].own_origin("node/x/out", s) for s in seqs]
+    mine = {(box.inc, t, s): box.own_origin(t, s) for box in boxes[1:] for t in box.seq for s in seqs}
+    assert len(set(mine.values())) == len(mine) and all(0 < o < 2**63 for o in mine.values())
+    again = Outbox("p", "2", FakePub(), ["p/out"], {}, retain_bytes=0, counters=collections.Counter())
+    assert b[1] == again.own_origin("p/out", 2)        # what incarnation 2 sent as seq 2 (a timer's)
 
 
 def test_a_hole_a_consumer_asks_for_is_sent_again_if_retained():
