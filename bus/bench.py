@@ -334,8 +334,8 @@ def main(argv: list[str]) -> int:
                          "stopped before the next one starts)")
     ap.add_argument("--quick", action="store_true", help="fewer messages (smoke test)")
     ap.add_argument("--only", choices=[p[0] for p in PHASES] + ["video"], help="run one phase")
-    ap.add_argument("--rounds", type=int, default=3,
-                    help="latency phases: interleaved baseline/bus rounds, figures are their medians (default 3)")
+    ap.add_argument("--rounds", type=int, default=5,
+                    help="latency phases: interleaved baseline/bus rounds, figures are their medians (default 5)")
     args = ap.parse_args(argv)
     results = {"baseline": {}, "bus": {}, "rounds": {}}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:

@@ -89,6 +89,7 @@ class Runtime(Reporting, Handover, Control, Dispatch):
         self.loop_inputs = [n for n in self.cls.inputs if n not in self.cls.blocking]
         self.work_inputs = [n for n in self.cls.inputs if n in self.cls.blocking]
         self.loop_set = frozenset(self.loop_inputs)
+        self.keep_all = frozenset(n for n in self.loop_inputs if self.qos[n].keep != "latest")
         self.subscribers: set[str] = set()
         self.state = "standby" if spec.get("standby") else "starting"
         self.health, self.health_reason, self.error_until = "ok", "", 0.0
@@ -264,12 +265,27 @@ class Runtime(Reporting, Handover, Control, Dispatch):
         elif time.monotonic() - self.drained < DRAIN_S or not data.get(zmq.EVENTS) & POLLIN:
             return
         self.drained = time.monotonic()
-        batch = self.client.drain(DISPATCH, ready=True)   # just seen readable, by the poll or the check
-        for frames in batch:   # a lone message with nothing queued is handled at once (control was just checked)
-            self._ingest(frames, direct=len(batch) == 1 and events is not None)
+        limit, ready = DISPATCH, True    # just seen readable, by the poll or the check
+        if events is not None:
+            # After a poll, the first message is read without asking whether more wait (a system
+            # call) and handled at once when nothing is queued ahead of it and nothing that may
+            # wait behind it could supersede it (_ingest). Control and handed-over calls are then
+            # checked again before the rest, as before every queued message.
+            first = self.client.drain(1, ready=True)
+            if not first:
+                return
+            if self._ingest(first[0], direct=True):
+                self._pump_control()
+                if self.calls.items or self.calls.pending:
+                    self.calls.run()
+                if self.retire_caught_up or self.inbox.size() >= BACKPRESSURE:
+                    return
+            limit, ready = DISPATCH - 1, False
+        for frames in self.client.drain(limit, ready=ready):
+            self._ingest(frames)
 
     def data_pending(self) -> bool:
-        return bool(self.client.data_sub.getsockopt(zmq.EVENTS) & zmq.POLLIN)
+        return bool(self.client.data_sub.getsockopt(zmq.EVENTS) & POLLIN)
 
     def _periodic(self, now: float) -> None:
         if self.state == "ok":

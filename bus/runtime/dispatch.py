@@ -18,7 +18,11 @@ STANDBY_BUFFER = 100_000
 
 
 class Dispatch:
-    def _ingest(self, frames: list, direct: bool = False) -> None:
+    def _ingest(self, frames: list, direct: bool = False) -> Optional[bool]:
+        """Decode, check and queue one message. `direct`: the first message read after a poll;
+        it is handled at once, and True returned, when its input is one of the loop's, nothing is
+        queued ahead of it, and nothing behind it could supersede it: its input keeps all (what
+        follows queues behind it, in order), or keeps the latest and no other message waits."""
         try:
             topic, h, msg = m.decode(frames, self.max_bytes)
         except m.BadMessage as e:
@@ -43,8 +47,10 @@ class Dispatch:
         if h.turn and h.turn < self.turn_floor:
             return self._drop("old_turn", f"{topic} seq {h.seq} of turn {h.turn}")
         if direct and len(names) == 1 and self.state == "ok" and names[0] in self.loop_set \
-                and not self.handed and not self.inbox.ready(self.loop_inputs):
-            return self._call(self.handlers[names[0]], h, msg, key)   # finished before the next ack is made
+                and not self.handed and not self.inbox.ready(self.loop_inputs) \
+                and (names[0] in self.keep_all or not self.data_pending()):
+            self._call(self.handlers[names[0]], h, msg, key)   # finished before the next ack is made
+            return True
         nbytes = sum(len(f) if isinstance(f, bytes) else len(f.buffer) for f in frames)
         if self.state == "standby":
             self.intake.begin(key, h.seq, len(names))
