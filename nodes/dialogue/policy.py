@@ -336,6 +336,11 @@ class Dialogue(Replies):
                 facet = facet or pending_facet
                 return self._topic_answer(chosen, text, facet, r.confidence)
         current = self.kb.get(s.topic)
+        if self.retriever.unknown_service(text) and not any(
+                self.retriever.topics_named(f, colloquial=False) - {STAFF_TOPIC} for f in (text, standardize_text(text))):
+            # a service the knowledge base does not cover, named outright ("주택연금 들라믄 몇 살이어야"):
+            # out of scope with a person offered, never the neighbouring topic's answer
+            return self._ood(r, s)
         if facet is not None:
             own_words = self._topic_words(text)
             if current is not None and (not own_words or (r.in_domain and r.top.topic_id == current.id)):

@@ -35,6 +35,7 @@ of domain too ("의료급여 제도는 언제 생겼어요"). Nothing from a hel
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -109,6 +110,15 @@ class Retrieval:
         return self.candidates[0] if self.candidates else None
 
 
+# Words that end a service's name: a name with one of these that the knowledge base never says is a
+# service it does not cover (Retriever.unknown_service).
+_SERVICE_HEAD = re.compile(r"(연금|수당|급여|택시|변호사|상한제|바우처|쿠폰|의향서|연납|장려금|지원금|보조금|이용권|목욕권|이발권)$")
+_PARTICLE = re.compile(r"(이라는|라는|이라고|라고|이란|란|에서|에는|으로|로|은|는|이|가|을|를|도|만|에|이나|하고|이랑|랑|이요|요)$")
+# modifiers that do not make a service's name with the head after them ("그 연금", "남편 연금")
+_NOT_A_NAME = {"우리", "그거", "저거", "이거", "무슨", "어떤", "나라", "국가", "노인", "어르신", "남편", "영감", "아내",
+               "마누라", "할멈", "엄마", "아빠", "어머니", "아버지", "아들", "자식", "이번", "저번", "지난", "다음", "요번",
+               "매달", "한달", "나라에서", "내가", "제가", "나도", "저도", "같이", "따로", "그런", "이런", "저런"}
+
 # Tags of single morphemes that say what is asked about (aspect words aside).
 _CONTENT_TAGS = ("NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SH")
 
@@ -174,6 +184,12 @@ class Retriever:
                       *topic.facets.values()):
                 vocab.update(set(self.analyzer.morphemes(t)))
             self._topic_vocab.append(vocab)
+        # everything the knowledge base says, squeezed, with its colloquial names: a service name said in a
+        # question and found nowhere here is a service the knowledge base does not cover (unknown_service)
+        self._said = "".join(normalize(" ".join((*t.questions, t.title, *t.keywords, t.answer, t.detail, t.apply,
+                                                 *t.facets.values()))).replace(" ", "") for t in self.topics)
+        self._said += "".join(normalize(" ".join((canon, *phrases))).replace(" ", "")
+                              for canon, phrases in kb.synonyms.items())
         # the kinds of question (history, recommendation) each topic's own text asks or answers
         self._topic_asks = [set().union(*(intents.detect_ask_kinds(t) for t in (
             *topic.questions, topic.title, *topic.keywords, topic.answer, topic.detail, topic.apply,
@@ -241,11 +257,35 @@ class Retriever:
         sd = float(topic.std())
         return (topic - topic.mean()) / sd if sd > 1e-9 else np.zeros_like(topic)
 
-    def topics_named(self, text: str) -> set[str]:
+    def topics_named(self, text: str, colloquial: bool = True) -> set[str]:
         """The ids of the topics whose title or a keyword is said in the text (spacing ignored; the
-        KB's colloquial synonyms count): "기초연금 들어오는 날" names basic_pension."""
-        squeezed = normalize(self.analyzer.expand(text)).replace(" ", "")
+        KB's colloquial synonyms count unless colloquial is False): "기초연금 들어오는 날" names basic_pension."""
+        squeezed = normalize(self.analyzer.expand(text) if colloquial else text).replace(" ", "")
         return {self.topics[ti].id for ti, name in self._names if name in squeezed}
+
+    def unknown_service(self, text: str) -> str | None:
+        """A service named by a word the knowledge base never says ("주택연금", "마을변호사", "백원 택시"):
+        a word ending in a service head (연금, 수당, 택시, 변호사, 쿠폰 ...), or the head said after a
+        modifier, that occurs nowhere in the topics' text or colloquial names. None when there is none."""
+        words = [_PARTICLE.sub("", w) for w in normalize(text).split()]
+        raw = normalize(text).split()
+        for i, w in enumerate(words):
+            m = _SERVICE_HEAD.search(w)
+            if not m:
+                continue
+            names = [w] if len(w) > len(m.group()) else []
+            if (i > 0 and raw[i - 1] == words[i - 1] and words[i - 1] not in _NOT_A_NAME and len(words[i - 1]) >= 2
+                    and self._is_noun(words[i - 1])):
+                names.append(words[i - 1] + w)   # "백원 택시", "연탄 쿠폰": a modifier with no particle
+            for name in names:
+                if name not in self._said:
+                    return name
+        return None
+
+    def _is_noun(self, word: str) -> bool:
+        """The word is nouns or numbers only ("백원", "연탄"), not a verb form ("나오던", "됐는디")."""
+        tokens = self.analyzer.kiwi.tokenize(word)
+        return bool(tokens) and all(t.tag.startswith(("NN", "NR", "SN", "XSN", "MM")) for t in tokens)
 
     def _name_bonus(self, text: str) -> np.ndarray:
         """Per topic: the longest of its names said in the question, relative to the longest said of any

@@ -63,3 +63,34 @@ def test_too_fast_said_as_a_complaint_is_slower(d):
     d.respond("s", Turn("기초연금 받을 수 있어요?", now=100.0))
     r = d.respond("s", Turn("그렇게 빨리 말하면 내가 어떻게 알아들어", now=101.0))
     assert r.intent == "repeat" and r.rate < 1.0
+
+
+@pytest.mark.parametrize("text", ["농지연금 가입하려면 나이가 몇 살이어야 돼요", "마을변호사 있는 날이 언제요",
+                                  "장애인 콜택시 부르려면 어떻게 해요", "실업급여 받으러 왔는데"])
+def test_a_service_the_knowledge_base_never_names_is_out_of_scope(d, text):
+    r = ask(d, text)
+    assert r.kind == "ood", (text, r.kind, r.topic)
+
+
+@pytest.mark.parametrize("text,topic", [("공무원연금 받는 사람도 기초연금 받을 수 있나요", "basic_and_national_pension"),
+                                        ("주거급여 신청하려면 어디로 가요", "housing_benefit"),
+                                        ("남편 앞으로 나오던 연금 이야기인데요 국민연금 유족연금 있어요", "national_pension_payment")])
+def test_a_named_topic_is_answered_even_beside_an_unknown_name(d, text, topic):
+    r = ask(d, text)
+    assert r.kind == "answer" and r.topic == topic, (text, r.kind, r.topic)
+
+
+@pytest.mark.parametrize("text,topic", [("경로연금 신청은 어디서 해요", "basic_pension"),
+                                        ("우리 어매가 노망이 든 것 같은데 검사받을 데 있소", "dementia_screening"),
+                                        ("동네 청소하는 노인 일 하고 싶어요", "senior_jobs")])
+def test_old_and_colloquial_names(d, text, topic):
+    r = ask(d, text)
+    assert r.kind == "answer" and r.topic == topic, (text, r.kind, r.topic)
+
+
+def test_a_lost_card_made_again_is_a_question_not_a_repeat(d):
+    r = ask(d, "어르신 교통카드 잃어버렸는데 새로 해 주나요")
+    assert r.kind == "answer" and r.intent == "followup_apply"
+    d.reset("r")
+    d.respond("r", Turn("기초연금 받을 수 있어요?", now=100.0))
+    assert d.respond("r", Turn("한 번만 다시 해 주이소", now=101.0)).intent == "repeat"
