@@ -112,7 +112,8 @@ class Retrieval:
 
 # Words that end a service's name: a name with one of these that the knowledge base never says is a
 # service it does not cover (Retriever.unknown_service).
-_SERVICE_HEAD = re.compile(r"(연금|수당|급여|택시|변호사|상한제|바우처|쿠폰|의향서|연납|장려금|지원금|보조금|이용권|목욕권|이발권)$")
+_SERVICE_HEAD = re.compile(r"(연금|수당|급여|택시|변호사|상한제|바우처|쿠폰|의향서|연납|장려금|지원금|보조금|이용권|목욕권|이발권)$"
+                           r"|(?:자동차|재산|주민|종부|종합부동산|양도|상속|증여|취득|소득|부가)세$")   # taxes: the whole word
 _PARTICLE = re.compile(r"(이라는|라는|이라고|라고|이란|란|에서|에는|으로|로|은|는|이|가|을|를|도|만|에|이나|하고|이랑|랑|이요|요)$")
 # modifiers that do not make a service's name with the head after them ("그 연금", "남편 연금")
 _NOT_A_NAME = {"우리", "그거", "저거", "이거", "무슨", "어떤", "나라", "국가", "노인", "어르신", "남편", "영감", "아내",
@@ -186,8 +187,11 @@ class Retriever:
             self._topic_vocab.append(vocab)
         # everything the knowledge base says, squeezed, with its colloquial names: a service name said in a
         # question and found nowhere here is a service the knowledge base does not cover (unknown_service)
-        self._said = "".join(normalize(" ".join((*t.questions, t.title, *t.keywords, t.answer, t.detail, t.apply,
-                                                 *t.facets.values()))).replace(" ", "") for t in self.topics)
+        # (kept apart at punctuation: "자동차, 세금" does not say 자동차세)
+        self._said = "|".join(normalize(part).replace(" ", "") for t in self.topics
+                              for text in (*t.questions, t.title, *t.keywords, t.answer, t.detail, t.apply,
+                                           *t.facets.values())
+                              for part in re.split(r"[,·.、/()\[\]:;]", text))
         self._said += "".join(normalize(" ".join((canon, *phrases))).replace(" ", "")
                               for canon, phrases in kb.synonyms.items())
         # the kinds of question (history, recommendation) each topic's own text asks or answers
@@ -273,7 +277,7 @@ class Retriever:
             m = _SERVICE_HEAD.search(w)
             if not m:
                 continue
-            names = [w] if len(w) > len(m.group()) else []
+            names = [w] if len(w) > len(m.group()) or m.group(1) is None else []
             if (i > 0 and raw[i - 1] == words[i - 1] and words[i - 1] not in _NOT_A_NAME and len(words[i - 1]) >= 2
                     and self._is_noun(words[i - 1])):
                 names.append(words[i - 1] + w)   # "백원 택시", "연탄 쿠폰": a modifier with no particle
