@@ -168,7 +168,8 @@ def run(args) -> dict:
     # a blind set is scored only once its label map exists (written after the settings were frozen)
     seniors = [(DATA / "dialogue" / "seniors_dev.tsv", DATA / "dialogue" / "seniors_services.tsv")]
     for blind, labels in (("seniors_blind", "seniors_services"), ("seniors_blind2", "seniors_services2"),
-                          ("seniors_blind3", "seniors_services3")):
+                          ("seniors_blind3", "seniors_services3"),
+                          ("seniors_blind4", "seniors_services4")):
         if (DATA / "dialogue" / f"{labels}.tsv").is_file():
             seniors.append((DATA / "dialogue" / f"{blind}.tsv", DATA / "dialogue" / f"{labels}.tsv"))
     if args.seniors:
@@ -185,7 +186,7 @@ def run(args) -> dict:
     return out
 
 
-SENIOR_SETS = ("seniors_dev", "seniors_blind", "seniors_blind2", "seniors_blind3")
+SENIOR_SETS = ("seniors_dev", "seniors_blind", "seniors_blind2", "seniors_blind3", "seniors_blind4")
 
 
 def _print(out: dict, verbose: bool) -> None:
