@@ -169,7 +169,7 @@ def run(args) -> dict:
     seniors = [(DATA / "dialogue" / "seniors_dev.tsv", DATA / "dialogue" / "seniors_services.tsv")]
     for blind, labels in (("seniors_blind", "seniors_services"), ("seniors_blind2", "seniors_services2"),
                           ("seniors_blind3", "seniors_services3"),
-                          ("seniors_blind4", "seniors_services4")):
+                          ("seniors_blind4", "seniors_services4"), ("seniors_blind5", "seniors_services5")):
         if (DATA / "dialogue" / f"{labels}.tsv").is_file():
             seniors.append((DATA / "dialogue" / f"{blind}.tsv", DATA / "dialogue" / f"{labels}.tsv"))
     if args.seniors:
@@ -186,7 +186,8 @@ def run(args) -> dict:
     return out
 
 
-SENIOR_SETS = ("seniors_dev", "seniors_blind", "seniors_blind2", "seniors_blind3", "seniors_blind4")
+SENIOR_SETS = ("seniors_dev", "seniors_blind", "seniors_blind2", "seniors_blind3", "seniors_blind4",
+               "seniors_blind5")
 
 
 def _print(out: dict, verbose: bool) -> None:
