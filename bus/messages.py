@@ -189,12 +189,25 @@ _packer = _Packer()
 
 def encode(topic: str, msg: Any, src: str, inc: str, seq: int, turn: int = 0, origin: int = 0) -> list:
     """Frames for one message. numpy arrays become separate zero-copy frames."""
-    names = _FIELD_NAMES.get(type(msg)) or _field_names(type(msg))
-    body = {n: getattr(msg, n) for n in names}
+    names, name_set = _FIELD_NAMES.get(type(msg)) or _field_names(type(msg))
+    body = getattr(msg, "__dict__", None)
+    if body is None or body.keys() != name_set:   # holding just its fields (as __init__ sets them), it goes as it is
+        body = {n: getattr(msg, n) for n in names}
     p = _packer
     p.buffers = buffers = []
     head = p.packer.pack([msg.TAG, seq, src, inc, time.time(), time.monotonic(), turn, body, origin])
-    return [topic.encode() + b"\0", head, *buffers]
+    return [_TOPIC_FRAMES.get(topic) or topic_frame(topic), head, *buffers]
+
+
+_TOPIC_FRAMES: dict[str, bytes] = {}
+
+
+def topic_frame(topic: str) -> bytes:
+    """The wire form of a topic: UTF-8 and a NUL byte."""
+    frame = topic.encode() + b"\0"
+    if len(_TOPIC_FRAMES) < 4096:
+        _TOPIC_FRAMES[topic] = frame
+    return frame
 
 
 def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
@@ -207,22 +220,59 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
         topic_b = topic_b.bytes if hasattr(topic_b, "bytes") else bytes(topic_b)
     if type(head_b) is not bytes:
         head_b = head_b.bytes if hasattr(head_b, "bytes") else bytes(head_b)
-    size = len(topic_b) + len(head_b)
     rest = ()
     if len(frames) > 2:
         rest = [f.buffer if hasattr(f, "buffer") else memoryview(f) for f in frames[2:]]
-        size += sum(r.nbytes for r in rest)
+        size = len(topic_b) + len(head_b) + sum(r.nbytes for r in rest)
+    else:
+        size = len(topic_b) + len(head_b)
     if size > max_bytes:
         raise BadMessage("oversized", f"{size} bytes > limit {max_bytes}")
-    if not topic_b.endswith(b"\0"):
-        raise BadMessage("bad_topic", "topic frame lacks NUL terminator")
+    topic = _TOPICS.get(topic_b)   # only well-formed topics are kept there
     try:
-        topic = topic_b[:-1].decode()
-        head = msgpack.unpackb(head_b, ext_hook=_ext_hook, raw=False, strict_map_key=True)
+        if topic is None:
+            topic = _topic(topic_b)
+        head = _unpackb(head_b, ext_hook=_ext_hook)   # raw=False, strict_map_key=True: msgpack's defaults
     except BadMessage:
         raise
     except Exception as e:  # msgpack raises a zoo of types on garbage
         raise BadMessage("undecodable", f"{type(e).__name__}: {e}") from None
+    if type(head) is list and [*map(type, head)] == _HEAD_TYPES:   # a current header with every field's type right
+        tag, seq, src, inc, wall, mono, turn, body, origin = head
+        cls = REGISTRY.get(tag)
+        if cls is None:
+            raise BadMessage("unknown_type", repr(tag)[:80])
+    else:
+        tag, seq, src, inc, wall, mono, turn, body, origin, cls = _check_header(head)
+    kinds = tuple(map(type, body.values()))
+    if rest or _NdRef in kinds:
+        body = {k: (v.resolve(rest) if type(v) is _NdRef else v) for k, v in body.items()}
+        msg = build(cls, body, BadMessage)
+    else:
+        plan = _PLANS.get(cls) or _plan(cls)
+        if kinds in plan[2] and tuple(body) == plan[3]:   # checked before: passes on the types alone
+            msg = cls(**body)
+        else:
+            msg = build(cls, body, BadMessage)
+    return topic, Header(tag, seq, src, inc, wall, mono, turn, origin), msg
+
+
+_HEAD_TYPES = [str, int, str, str, float, float, int, dict, int]
+_TOPICS: dict[bytes, str] = {}
+_unpackb = msgpack.unpackb
+
+
+def _topic(topic_b: bytes) -> str:
+    if not topic_b.endswith(b"\0"):
+        raise BadMessage("bad_topic", "topic frame lacks NUL terminator")
+    topic = topic_b[:-1].decode()
+    if len(_TOPICS) < 4096:   # a graph has a few dozen; garbage must not grow it without bound
+        _TOPICS[topic_b] = topic
+    return topic
+
+
+def _check_header(head: Any) -> tuple:
+    """The header's fields and message class, or BadMessage saying what is wrong with it."""
     if type(head) is not list:
         raise BadMessage("bad_header", "not an 8- or 9-item list")
     if len(head) == 9:
@@ -240,18 +290,16 @@ def decode(frames: list, max_bytes: int = 64 << 20) -> tuple[str, Header, Any]:
         raise BadMessage("unknown_type", repr(tag)[:80])
     if type(body) is not dict:
         raise BadMessage("bad_body", "body is not a mapping")
-    if rest or _NdRef in map(type, body.values()):
-        body = {k: (v.resolve(rest) if type(v) is _NdRef else v) for k, v in body.items()}
-    msg = build(cls, body, BadMessage)
-    return topic, Header(tag, seq, src, inc, wall, mono, turn, origin), msg
+    return tag, seq, src, inc, wall, mono, turn, body, origin, cls
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_FIELD_NAMES: dict[type, tuple[tuple[str, ...], frozenset]] = {}
 
 
-def _field_names(cls) -> tuple[str, ...]:
-    names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
+def _field_names(cls) -> tuple[tuple[str, ...], frozenset]:
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    entry = _FIELD_NAMES[cls] = (names, frozenset(names))
+    return entry
 
 
 def _ext_hook(code, data):
@@ -263,11 +311,12 @@ def _ext_hook(code, data):
 def build(cls, values: dict, error=ValueError):
     """Instantiate a dataclass from a mapping, checking names and types of every field."""
     plan = _PLANS.get(cls) or _plan(cls)
-    names, fields = plan
+    names, fields, plain_kinds, order = plan
     if not values.keys() <= names:
         unknown = sorted(set(values) - names)
         raise error("bad_field", f"{cls.__name__}: unknown field(s) {unknown}")
     get = values.get
+    plain = True   # every value passed on its type alone (exact, or None where None is allowed)
     for name, required, exact, check in fields:
         v = get(name, _MISSING)
         if type(v) is exact:   # a plain type that the field's check would pass (decoding is on the hot path)
@@ -279,11 +328,17 @@ def build(cls, values: dict, error=ValueError):
         err = check(v)
         if err:
             raise error("bad_field", f"{cls.__name__}.{name}: {err}")
+        if v is not None:
+            plain = False
+    if plain and len(plain_kinds) < 64 and tuple(values) == order:
+        plain_kinds.add(tuple(map(type, values.values())))   # decode: the same field types pass at once
     return cls(**values)
 
 
 def _plan(cls) -> tuple:
-    """names, and per field: (name, required, a type that passes at once or None, its check)."""
+    """names; per field: (name, required, a type that passes at once or None, its check); the
+    tuples of value types seen to pass on their types alone, with every field present in field
+    order (filled by build); the field names in order."""
     hint = hints(cls)
     fields = []
     for f in dataclasses.fields(cls):
@@ -294,7 +349,7 @@ def _plan(cls) -> tuple:
         exact = h if h in (int, float, str, bytes, bool) else None
         fields.append((f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
                        exact, _compile(hint[f.name])))
-    plan = _PLANS[cls] = (frozenset(f[0] for f in fields), tuple(fields))
+    plan = _PLANS[cls] = (frozenset(f[0] for f in fields), tuple(fields), set(), tuple(f[0] for f in fields))
     return plan
 
 

@@ -133,3 +133,28 @@ def test_the_origin_travels_in_the_header_and_old_headers_decode_without_one():
     old = msgpack.packb(["text", 3, "p", "1", 0.0, 0.0, 9, {"text": "가"}])   # a bag recorded before origins
     _, h, msg = m.decode([b"p/out\0", old])
     assert h.origin == 0 and msg.text == "가"
+
+
+def test_types_that_passed_before_pass_at_once_but_a_wrong_type_never_does():
+    """decode skips the per-field checks for a body whose field types passed before; a body with
+    the same fields but another type of value is still checked and rejected."""
+    good = m.encode("src/out", m.BenchBlob(1, 2.0, data=b"x"), "src", "i", 1)
+    for _ in range(3):
+        assert m.decode(good)[2] == m.BenchBlob(1, 2.0, data=b"x")
+    h = ["bench_blob", 2, "src", "i", 1.0, 2.0, 0, {"n": "1", "t": 2.0, "data": b"x", "image": None}, 5]
+    assert _bad([b"src/out\0", msgpack.packb(h, use_bin_type=True)]) == "bad_field"
+    h[7] = {"n": 1, "t": 2.0, "data": b"x", "image": [1, 2]}
+    assert _bad([b"src/out\0", msgpack.packb(h, use_bin_type=True)]) == "bad_field"
+    h[7] = {"n": True, "t": 2.0, "data": b"x", "image": None}   # a bool is not an int
+    assert _bad([b"src/out\0", msgpack.packb(h, use_bin_type=True)]) == "bad_field"
+    h[7] = {"t": 2.0, "n": 1, "data": b"x", "image": None}      # other order: same message
+    assert m.decode([b"src/out\0", msgpack.packb(h, use_bin_type=True)])[2] == m.BenchBlob(1, 2.0, data=b"x")
+
+
+def test_a_topic_seen_before_is_still_checked_and_an_extra_attribute_is_not_sent():
+    assert m.decode([b"a/b\0", _head()])[0] == "a/b"
+    assert _bad([b"a/b", _head()]) == "bad_topic"
+    msg = m.Tick(3)
+    msg.note = "local only"   # not a field: never on the wire
+    _, _, back = m.decode(m.encode("a/b", msg, "a", "i", 1))
+    assert back == m.Tick(3) and not hasattr(back, "note")
