@@ -270,6 +270,23 @@ class Client:
             self.to_disconnect.clear()
         return out
 
+    def recv_ready(self) -> Optional[list]:
+        """One whole data message, as `drain(1, ready=True)` reads it, or None when the poll's news
+        was stale (the first message after a poll: one loop and one list fewer)."""
+        sock = self.data_sub
+        try:
+            f = sock.recv(_NOBLOCK, copy=False)
+        except zmq.Again:   # stale news: as drain does, ask the socket once more
+            got = self.drain(1)
+            return got[0] if got else None
+        parts = [f.bytes]
+        while f.more:
+            f = sock.recv(copy=False)
+            parts.append(f.bytes if len(parts) < 2 else f)
+        if self.to_disconnect:
+            self.drain(0)   # applies pending disconnects when nothing is left half-read
+        return parts
+
     def receive(self, timeout_ms: int = 100) -> list[list]:
         """Wait up to timeout_ms; handle control traffic; return the data messages (raw frames)."""
         events = dict(self.poller.poll(timeout_ms))

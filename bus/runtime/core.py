@@ -21,6 +21,7 @@ import traceback
 from typing import Any, Callable, Optional
 
 import zmq
+from zmq import zmq_poll
 
 from bus import messages as m
 from bus.node import ParamError, input_qos, load_class, parse_params
@@ -218,10 +219,10 @@ class Runtime(Reporting, Handover, Control, Dispatch):
             if take != self.data_polled:   # data we will not read must not wake the poll (a spin)
                 self.data_polled = take
                 self.poller.modify(self.client.data_sub, zmq.POLLIN if take else 0)
-            if wait_s >= 0.001:
-                events = dict(self.poller.poll(int(wait_s * 1000)))
+            if wait_s >= 0.001:   # zmq_poll on the Poller's own list: its poll() only adds argument handling
+                events = dict(zmq_poll(self.poller.sockets, int(wait_s * 1000)))
             else:
-                events = dict(self.poller.poll(0))
+                events = dict(zmq_poll(self.poller.sockets, 0))
                 if not events and wait_s > 0:
                     time.sleep(wait_s)   # zmq_poll counts whole milliseconds: sleep the rest rather than spin
             self._service(events)
@@ -271,10 +272,10 @@ class Runtime(Reporting, Handover, Control, Dispatch):
             # call) and handled at once when nothing is queued ahead of it and nothing that may
             # wait behind it could supersede it (_ingest). Control and handed-over calls are then
             # checked again before the rest, as before every queued message.
-            first = self.client.drain(1, ready=True)
-            if not first:
+            first = self.client.recv_ready()
+            if first is None:
                 return
-            if self._ingest(first[0], direct=True):
+            if self._ingest(first, direct=True):
                 self._pump_control()
                 if self.calls.items or self.calls.pending:
                     self.calls.run()

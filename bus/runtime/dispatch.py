@@ -39,18 +39,21 @@ class Dispatch:
             return self._drop("wrong_type", f"{topic} carries {h.type}; input '{name}' takes {self.cls.inputs[name].TAG}")
         key = (topic, h.src, h.inc)
         now = time.monotonic()
-        self.client.directory.touch(h.src, h.inc, now)   # its data says it lives, late heartbeats or not
         why = self.intake.accept(key, h.seq, now, h.origin)
         if why:
+            self.client.directory.touch(h.src, h.inc, now)   # its data says it lives, late heartbeats or not
             return self._drop(why, f"{topic} seq {h.seq} from {h.src}")
         self.counters["rx"] += 1
         if h.turn and h.turn < self.turn_floor:
+            self.client.directory.touch(h.src, h.inc, now)
             return self._drop("old_turn", f"{topic} seq {h.seq} of turn {h.turn}")
         if direct and len(names) == 1 and self.state == "ok" and names[0] in self.loop_set \
                 and not self.handed and not self.inbox.ready(self.loop_inputs) \
                 and (names[0] in self.keep_all or not self.data_pending()):
             self._call(self.handlers[names[0]], h, msg, key)   # finished before the next ack is made
+            self.client.directory.touch(h.src, h.inc, now)     # after the handler: bookkeeping, as of arrival
             return True
+        self.client.directory.touch(h.src, h.inc, now)
         nbytes = sum(len(f) if isinstance(f, bytes) else len(f.buffer) for f in frames)
         if self.state == "standby":
             self.intake.begin(key, h.seq, len(names))
