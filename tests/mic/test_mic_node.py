@@ -24,7 +24,9 @@ def events(h, output):
 
 
 def test_two_utterances_one_second_apart_are_two_turns():
-    h = run_source({"source": "wav", "files": [CLEAN, OTHER], "gap_s": 1.0})
+    # rejoin off: smart-turn's P(finished) for these clips is 0.984-0.989 on one CPU and 0.95-0.976 on
+    # another (AMD EPYC, 2026-12-05), either side of rejoin_below (0.98); rejoining is tested on its own
+    h = run_source({"source": "wav", "files": [CLEAN, OTHER], "gap_s": 1.0, "rejoin_s": 0.0})
     act = events(h, "activity")
     assert [m.event for m, _ in act] == ["start", "end", "start", "end"]
     utts = events(h, "utterance")
