@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nodes.dialogue import crisis, intents
+from nodes.dialogue import aspect, crisis, intents
 from nodes.dialogue.kb import FACET_KEYS, STAFF_TOPIC, KnowledgeBase, Topic, load_kb
 from nodes.dialogue.replies import PII_NOTICE, Replies
 from nodes.dialogue.retrieval import RetrievalParams, Retriever, normalize
@@ -82,6 +82,7 @@ class DialogueParams:
     max_false_reject: float = 0.02
     max_false_accept: float = 0.3
     standard_retrieval: bool = True    # rank the question with its dialect endings in standard form
+    aspect_model: str = "default"      # learned aspect of a question (aspect.py): "default", a .npz path, or "off"
     # optional generative rephrasing (off unless url and model are set)
     generative_url: str = ""
     generative_model: str = ""
@@ -123,6 +124,13 @@ class Dialogue(Replies):
             tie_ratio=params.tie_ratio, max_false_reject=params.max_false_reject,
             max_false_accept=params.max_false_accept,
             dense_model_path=params.dense_model_path))
+        self.aspects = None
+        if params.aspect_model not in ("off", ""):
+            path = aspect.DEFAULT_MODEL if params.aspect_model == "default" else Path(params.aspect_model)
+            if params.aspect_model != "default" and not path.is_file():
+                raise ValueError(f"dialogue params: aspect_model '{path}' is not a file. Fix: give the .npz that "
+                                 f"`python -m nodes.dialogue.aspect build` writes, \"default\", or \"off\"")
+            self.aspects = aspect.load_model(path)
         self.staff: Topic | None = self.kb.get(STAFF_TOPIC)
         ids = params.suggest_topics or [i for i in DEFAULT_SUGGEST if i in self.kb.by_id][:3]
         ids = ids or [t.id for t in self.kb.service_topics[:3]]
@@ -209,13 +217,15 @@ class Dialogue(Replies):
 
     # -- decision ----------------------------------------------------------
 
-    def _prefer_facet(self, r, facet: str | None) -> None:
+    def _prefer_facet(self, r, facet: str | None, rule: str | None) -> None:
         """A named service with one of its aspects asked is in the domain; of two close topics, the one
         whose text answers the aspect asked wins ("기초연금 언제 들어와요": the topic with a payment day,
-        not the one about combining pensions)."""
-        if (not r.in_domain and r.named and facet and not r.unsupported and r.top is not None
+        not the one about combining pensions). Only an aspect the patterns see (`rule`) makes a question
+        in the domain: the learned one is less precise ("독감 걸렸는데 무슨 약 먹어요" is not where to get
+        the vaccine)."""
+        if (not r.in_domain and r.named and rule and not r.unsupported and r.top is not None
                 and r.confidence >= 0.5 * self.retriever.threshold
-                and (facet in self.kb.by_id[r.top.topic_id].facets or facet in ("apply", "phone"))):
+                and (rule in self.kb.by_id[r.top.topic_id].facets or rule in ("apply", "phone"))):
             # the service named outright and one of its aspects asked ("기초연금 나도 받을 수 있나
             # 몰라, 나이는 예순일곱이여"): the rest of the words are talk, not another subject
             r.in_domain = r.confident = True
@@ -322,11 +332,12 @@ class Dialogue(Replies):
         if yes_no is not None and not pending:
             return Response("smalltalk", f"{'네' if yes_no else '알겠습니다'}. 더 궁금하신 것이 있으면 말씀해 주세요.",
                             suggestions=self._followup_chips(self.kb.get(s.topic)), intent="ack")
-        facet = intents.detect_facet(text)
+        rule = intents.detect_facet(text)
+        facet = rule if self.aspects is None else self.aspects.facet(text, rule)   # learned where sure (aspect.py)
         # the ranking reads dialect endings in standard form ("맨들라믄 어데로 가능교" -> "만들려면 어디로
         # 가나요"): the knowledge base is written in standard Korean
         r = self.retriever.retrieve(standardize_text(text) if self.params.standard_retrieval else text)
-        self._prefer_facet(r, facet)
+        self._prefer_facet(r, facet, rule)
         self._drop_negated(r, text)
         if pending:
             chosen = self.kb.by_id[pending[0]] if yes_no and len(pending) == 1 else \
