@@ -224,7 +224,7 @@ class Dialogue(Replies):
         in the domain: the learned one is less precise ("독감 걸렸는데 무슨 약 먹어요" is not where to get
         the vaccine)."""
         if (not r.in_domain and r.named and rule and not r.unsupported and r.top is not None
-                and r.confidence >= 0.5 * self.retriever.threshold
+                and r.confidence >= 0.3 * self.retriever.threshold
                 and (rule in self.kb.by_id[r.top.topic_id].facets or rule in ("apply", "phone"))):
             # the service named outright and one of its aspects asked ("기초연금 나도 받을 수 있나
             # 몰라, 나이는 예순일곱이여"): the rest of the words are talk, not another subject
