@@ -34,7 +34,11 @@ ASPECT_WORDS = frozenset({
 # standard word is appended to the question, never replaces it. A KB adds its own domain map in
 # _synonyms.yaml.
 COLLOQUIAL: dict[str, list[str]] = {
-    "어떻게": ["우째", "우예", "어찌", "어케", "워치케", "어뜨케"],
+    "어떻게": ["우째", "우예", "어찌", "어케", "워치케", "어뜨케", "어떵"],
+    "얼마나": ["을매나", "얼매나"],
+    "몇 살": ["멧 살", "멧살"],
+    "다니": ["댕기", "댕길"],
+    "요양": ["요향"],
     "어디": ["어데", "어드메", "워디"],
     "무료": ["공짜", "무임", "돈 안 내", "돈 안내", "거저"],
     "지하철": ["전철", "지하찰"],
