@@ -4,7 +4,7 @@ written for these tests; none is taken from a senior set or from the topic files
 import pytest
 
 from nodes.dialogue.kb import count_sentences, load_kb
-from nodes.dialogue.policy import Dialogue, Turn
+from nodes.dialogue.policy import Turn
 
 ADDED = {
     "housing_pension": ("집 맡기고 매달 연금 받는 거 몇 살부터 돼요", "eligibility"),
@@ -28,11 +28,6 @@ ADDED = {
     "property_tax": ("재산세 고지서는 언제 와요", "when"),
     "adult_literacy": ("한글 배우는 교실 어디 있어요", "apply"),
 }
-
-
-@pytest.fixture(scope="module")
-def d():
-    return Dialogue(None)
 
 
 @pytest.mark.parametrize("topic", sorted(ADDED))

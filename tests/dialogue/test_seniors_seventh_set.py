@@ -7,18 +7,7 @@ Every sentence is written for these tests; none is taken from a senior set."""
 import pytest
 
 from nodes.dialogue import intents
-from nodes.dialogue.policy import Dialogue, Turn
-from nodes.moderation.engine import Moderator
-
-
-@pytest.fixture(scope="module")
-def d():
-    return Dialogue(None)
-
-
-@pytest.fixture(scope="module")
-def mod():
-    return Moderator()
+from nodes.dialogue.policy import Turn
 
 
 def ask(d, mod, text, sid="t7", first=None):

@@ -5,18 +5,7 @@ companion who said they were going to the toilet, a person asked for instead of 
 Every sentence is written for these tests; none is taken from a senior set."""
 import pytest
 
-from nodes.dialogue.policy import Dialogue, Turn
-from nodes.moderation.engine import Moderator
-
-
-@pytest.fixture(scope="module")
-def d():
-    return Dialogue(None)
-
-
-@pytest.fixture(scope="module")
-def mod():
-    return Moderator()
+from nodes.dialogue.policy import Turn
 
 
 def ask(d, mod, text, sid="t6", first=None):
