@@ -344,7 +344,8 @@ class Dialogue(Replies):
                 self._resolve_clarify(text, pending, r)
             if chosen is not None:
                 s.topic = chosen.id if chosen.id != STAFF_TOPIC else s.topic
-                facet = facet or pending_facet
+                # a bare "네" carries no aspect of its own: the one asked before the question stands
+                facet = pending_facet if yes_no else (facet or pending_facet)
                 return self._topic_answer(chosen, text, facet, r.confidence)
         current = self.kb.get(s.topic)
         if self.retriever.unknown_service(text) and not any(

@@ -273,6 +273,17 @@ def test_confirm_flow_yes_no(d, monkeypatch):
     assert c.say("네").intent == "ack"  # a yes with nothing pending is acknowledged, not searched
 
 
+def test_a_bare_yes_keeps_the_aspect_asked_before_the_confirmation(d, monkeypatch):
+    # "네" has no aspect of its own; the learned aspect model must not give it one (it guessed "where")
+    _unnamed(d, monkeypatch)
+    for question, facet in (("기초연금 한 달에 얼마 나와요", "followup_amount"),
+                            ("기초연금 받으려면 뭐 가져가요", "followup_documents")):
+        c = Conversation(d, f"yes-{facet}")
+        assert c.say(question).intent == "confirm"
+        r = c.say("네")
+        assert (r.kind, r.topic, r.intent) == ("answer", "basic_pension", facet)
+
+
 def test_tie_broken_by_a_topic_title_named_in_the_question(tmp_path, monkeypatch):
     d = _tie_dialogue(tmp_path)
     monkeypatch.setattr(d.retriever.params, "tie_ratio", 0.0)  # every question ties
