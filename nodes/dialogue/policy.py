@@ -237,6 +237,24 @@ class Dialogue(Replies):
             r.candidates[0], r.candidates[1] = second, top
             r.tie = False
 
+    def _prefer_whole_service(self, r, text: str) -> None:
+        """A topic on how two services combine (its title names both: "기초연금과 국민연금 같이 받기") does
+        not answer a question that names only one of them and not the topic itself: "기초연금 누가
+        받아요" asks about 기초연금 as a whole, the next candidate that is that service answers."""
+        if r.top is None or not r.in_domain or len(r.candidates) < 2:
+            return
+        named = set().union(*(self.retriever.topics_named(f) for f in (text, standardize_text(text))))
+        top = r.top.topic_id
+        parts = self.retriever.topics_named(self.kb.by_id[top].title, colloquial=False) - {top}
+        said = named & parts
+        if top in named or len(parts) < 2 or len(said) != 1:
+            return
+        for i, c in enumerate(r.candidates[1:], 1):
+            if c.topic_id in said:
+                r.candidates.insert(0, r.candidates.pop(i))
+                r.tie, r.named = False, True
+                return
+
     def _drop_negated(self, r, text: str) -> None:
         """A topic named only to be set aside ("경로당 말고 낮에 뭐 배우러 다닐 데") is not the one asked
         about: the next candidate takes its place."""
@@ -338,6 +356,7 @@ class Dialogue(Replies):
         # 가나요"): the knowledge base is written in standard Korean
         r = self.retriever.retrieve(standardize_text(text) if self.params.standard_retrieval else text)
         self._prefer_facet(r, facet, rule)
+        self._prefer_whole_service(r, text)
         self._drop_negated(r, text)
         if pending:
             chosen = self.kb.by_id[pending[0]] if yes_no and len(pending) == 1 else \
