@@ -389,6 +389,9 @@ class Dialogue(Replies):
             ids = [c.topic_id for c in r.candidates[:2]]
             squeezed = normalize(text).replace(" ", "")
             named = [i for i in ids if normalize(self.kb.by_id[i].title).replace(" ", "") in squeezed]
+            if not named:   # or by one of its keywords ("국민연금 받을 나이가 몇 살부터여")
+                said = self.retriever.topics_named(text) | self.retriever.topics_named(standardize_text(text))
+                named = [i for i in ids if i in said]
             a, b = (self.kb.by_id[i] for i in ids)
             if current is not None and current.id in ids:
                 chosen = current

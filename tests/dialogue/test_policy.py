@@ -207,7 +207,7 @@ def _tie_kb(tmp_path):
         {"id": "bus_card", "title": "버스 카드", "questions": ["어르신 교통 카드 발급 받고 싶어요", "버스 카드 만들어요"],
          "answer": "버스 카드는 주민센터에서 만들어요."},
         {"id": "subway_card", "title": "지하철 카드", "questions": ["어르신 교통 카드 발급 받고 싶어요", "지하철 카드 만들어요"],
-         "answer": "지하철 카드는 역에서 만들어요."},
+         "answer": "지하철 카드는 역에서 만들어요.", "keywords": ["경로우대권"]},
         {"id": "staff_call", "title": "직원 호출", "questions": ["직원 불러 주세요"], "answer": "직원을 불러 드릴게요."},
         {"id": "library", "title": "도서관", "questions": ["도서관 책 빌리고 싶어요", "도서관 몇 시에 열어요"],
          "answer": "도서관은 아홉 시에 열어요."},
@@ -289,6 +289,9 @@ def test_tie_broken_by_a_topic_title_named_in_the_question(tmp_path, monkeypatch
     monkeypatch.setattr(d.retriever.params, "tie_ratio", 0.0)  # every question ties
     assert Conversation(d, "unnamed").say("어르신 교통 카드 발급 받고 싶어요").intent == "tie"
     r = Conversation(d, "named").say("지하철 카드 발급 받고 싶어요")
+    assert (r.kind, r.topic) == ("answer", "subway_card")
+    # a keyword of one of them said outright breaks the tie too
+    r = Conversation(d, "keyword").say("경로우대권 어르신 교통 카드 발급 받고 싶어요")
     assert (r.kind, r.topic) == ("answer", "subway_card")
 
 
