@@ -66,17 +66,17 @@ def test_too_fast_said_as_a_complaint_is_slower(d):
 
 
 @pytest.mark.parametrize("text", ["개명 신청은 어디서 해요", "마을변호사 있는 날이 언제요",
-                                  "장애인 콜택시 부르려면 어떻게 해요", "실업급여 받으러 왔는데",
-                                  # a tax the knowledge base never covers (재산세 is a topic; 자동차세 is not)
-                                  "자동차세 미리 내면 할인돼요", "혼인신고 하러 왔는데요"])
+                                  "장수수당 받으러 왔는데", "분묘 개장 신고 어떻게 해요",
+                                  # a tax the knowledge base never covers (재산세 and 주민세 are topics; 취득세 is not)
+                                  "취득세 미리 내면 할인돼요", "시신 기증 하러 왔는데요"])
 def test_a_service_the_knowledge_base_never_names_is_out_of_scope(d, text):
     r = ask(d, text)
     assert r.kind == "ood", (text, r.kind, r.topic)
 
 
-@pytest.mark.parametrize("text,topic", [("공무원연금 받는 사람도 기초연금 받을 수 있나요", "basic_and_national_pension"),
+@pytest.mark.parametrize("text,topic", [("공무원연금 받는 사람도 기초연금 받을 수 있나요", "basic_pension"),
                                         ("주거급여 신청하려면 어디로 가요", "housing_benefit"),
-                                        ("남편 앞으로 나오던 연금 이야기인데요 국민연금 유족연금 있어요", "national_pension_payment")])
+                                        ("남편 앞으로 나오던 연금 이야기인데요 국민연금 유족연금 있어요", "survivors_pension")])
 def test_a_named_topic_is_answered_even_beside_an_unknown_name(d, text, topic):
     r = ask(d, text)
     assert r.kind == "answer" and r.topic == topic, (text, r.kind, r.topic)
