@@ -170,7 +170,8 @@ def run(args) -> dict:
     for blind, labels in (("seniors_blind", "seniors_services"), ("seniors_blind2", "seniors_services2"),
                           ("seniors_blind3", "seniors_services3"),
                           ("seniors_blind4", "seniors_services4"), ("seniors_blind5", "seniors_services5"),
-                          ("seniors_blind6", "seniors_services6"), ("seniors_blind7", "seniors_services7")):
+                          ("seniors_blind6", "seniors_services6"), ("seniors_blind7", "seniors_services7"),
+                          ("seniors_blind8", "seniors_services8")):
         if (DATA / "dialogue" / f"{labels}.tsv").is_file():
             seniors.append((DATA / "dialogue" / f"{blind}.tsv", DATA / "dialogue" / f"{labels}.tsv"))
     if args.seniors:
