@@ -48,7 +48,7 @@ from nodes.dialogue.background import GENERIC_OOD
 from nodes.dialogue.calibration import FEATURE_NAMES, calibrate
 from nodes.dialogue.kb import KnowledgeBase, Topic
 from nodes.dialogue.scoring import Bm25, DenseEncoder, NaiveBayes, VectorCache, make_encoder
-from nodes.dialogue.text import ASPECT_WORDS, COLLOQUIAL, Analyzer, get_kiwi, kb_user_words, normalize
+from nodes.dialogue.text import ASPECT_WORDS, COLLOQUIAL, Analyzer, NameSlips, get_kiwi, kb_user_words, normalize
 
 __all__ = ["ASPECT_WORDS", "COLLOQUIAL", "FEATURE_NAMES", "GENERIC_OOD", "Analyzer", "Bm25", "Candidate", "DenseEncoder",
            "NaiveBayes", "Retrieval", "RetrievalParams", "Retriever", "get_kiwi", "kb_user_words", "normalize"]
@@ -194,6 +194,14 @@ class Retriever:
                               for part in re.split(r"[,·.、/()\[\]:;]", text))
         self._said += "".join(normalize(" ".join((canon, *phrases))).replace(" ", "")
                               for canon, phrases in kb.synonyms.items())
+        # names said with one sound misheard (questions only: the topics are indexed above): titles,
+        # keywords and the colloquial names that are nouns ("동사무소"; not "누르는 거", nor a number)
+        slip_names = {normalize(x).replace(" ", ""): x for t in self.topics for x in (t.title, *t.keywords)}
+        for canon, phrases in kb.synonyms.items():
+            if not re.search(r"[0-9]", canon):
+                slip_names.update({normalize(x).replace(" ", ""): canon for x in (canon, *phrases)
+                                   if self.analyzer.is_noun_phrase(x)})
+        self.analyzer.slips = NameSlips(slip_names, self._said)
         # the kinds of question (history, recommendation) each topic's own text asks or answers
         self._topic_asks = [set().union(*(intents.detect_ask_kinds(t) for t in (
             *topic.questions, topic.title, *topic.keywords, topic.answer, topic.detail, topic.apply,

@@ -134,6 +134,55 @@ def kb_user_words(kb: KnowledgeBase) -> tuple[str, ...]:
     return tuple(out)
 
 
+_PARTICLE_SYLLABLES = frozenset("이가은는을를도에의와과로만요")
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Two Hangul syllables that differ in exactly one letter (initial, vowel or final): 년/연, 쎈/센."""
+    ka, kb = ord(a) - 0xAC00, ord(b) - 0xAC00
+    parts_a, parts_b = (ka // 588, ka % 588 // 28, ka % 28), (kb // 588, kb % 588 // 28, kb % 28)
+    return sum(x != y for x, y in zip(parts_a, parts_b)) == 1
+
+
+class NameSlips:
+    """A service name with one sound misheard by speech recognition ("기초 년금", "경노당", "궁민연금",
+    "치매 안심 쎈터"): a stretch of the question that differs from a name of three syllables or more
+    in one letter of one syllable, and that the knowledge base itself never says ("주민센터" is said, so
+    it is never a slip of 주민세), names it."""
+
+    def __init__(self, names: dict[str, str], said: str):
+        self.said = said
+        self.index: dict[tuple[str, str, int], list[tuple[str, str]]] = {}
+        for name, canon in names.items():
+            if 3 <= len(name) <= 8 and all("가" <= c <= "힣" for c in name):
+                for i in range(len(name)):
+                    self.index.setdefault((name[:i], name[i + 1:], len(name)), []).append((name, canon))
+        self.lengths = sorted({key[2] for key in self.index})
+
+    def find(self, text: str) -> list[str]:
+        """The canonical names misheard in a normalised text (spacing as said)."""
+        words = text.split()
+        squeezed = "".join(words)
+        word_of = [k for k, w in enumerate(words) for _ in w]
+        word_end = {len("".join(words[:k + 1])) - 1 for k in range(len(words))}
+        starts = {len("".join(words[:k])) for k in range(len(words))}
+        out: list[str] = []
+        for n in self.lengths:
+            for start in sorted(s for s in starts if s + n <= len(squeezed)):
+                # a name starts a word; a short one is said within it ("경노당은", not "노인 인식표")
+                w = squeezed[start:start + n]
+                if n == 3 and word_of[start] != word_of[start + 2]:
+                    continue
+                for i in range(n):
+                    if start + i in word_end and w[i] in _PARTICLE_SYLLABLES:
+                        continue   # "핸드폰이" is 핸드폰 and a particle, not 핸드폰비
+                    for name, canon in self.index.get((w[:i], w[i + 1:], n), ()):
+                        if ("가" <= w[i] <= "힣" and _one_letter_apart(w[i], name[i]) and canon not in out
+                                and w not in self.said):
+                            out.append(canon)
+        return out
+
+
 class Analyzer:
     """Turns text into weighted morpheme terms and character n-gram terms."""
 
@@ -146,6 +195,7 @@ class Analyzer:
             merged.setdefault(canon, []).extend(phrases)
         self._synonyms = [(canon, [normalize(p).replace(" ", "") for p in phrases]) for canon, phrases in merged.items()]
         self._user_words = tuple(user_words)
+        self.slips: NameSlips | None = None   # set by the retriever once it knows what the KB says
         self.aspect_weight = aspect_weight
         self.content_chars = content_chars
 
@@ -157,7 +207,14 @@ class Analyzer:
         """Append the canonical term for every colloquial phrase found (spacing ignored)."""
         squeezed = normalize(text).replace(" ", "")
         extra = [canon for canon, phrases in self._synonyms if any(p and p in squeezed for p in phrases)]
+        if self.slips is not None:
+            extra += [canon for canon in self.slips.find(normalize(text)) if canon not in extra]
         return f"{text} {' '.join(extra)}" if extra else text
+
+    def is_noun_phrase(self, text: str) -> bool:
+        """Nouns only ("동사무소", "노인 연금"), not a verb phrase ("누르는 거")."""
+        tokens = self.kiwi.tokenize(normalize(text))
+        return bool(tokens) and all(t.tag.startswith(("NN", "XSN")) for t in tokens)
 
     def morphemes(self, text: str) -> list[str]:
         return self._analyze(text)[0]
