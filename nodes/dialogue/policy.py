@@ -322,6 +322,9 @@ class Dialogue(Replies):
 
     def _question(self, s: _Session, text: str, intent: str | None) -> Response:
         """Control intents, a pending clarification, follow-ups and retrieval."""
+        if intent in ("repeat", "slower") and len(normalize(text).split()) > 4 and any(
+                self.retriever.topics_named(f, colloquial=False) - {STAFF_TOPIC} for f in (text, standardize_text(text))):
+            intent = None   # "틀니 몇 년 지나야 다시 해 줘요" asks about a service named outright: not "say it again"
         if intent in ("repeat", "slower"):
             return self._repeat(s)
         if intent == "goodbye":

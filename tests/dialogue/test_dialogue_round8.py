@@ -41,3 +41,37 @@ def test_a_name_with_one_sound_misheard_still_names_the_service(d, text, topic):
 def test_a_word_the_kb_says_or_a_particle_is_not_a_misheard_name(d, text):
     slips = d.retriever.analyzer.slips.find(text)
     assert not {"주민세", "노인정", "핸드폰비", "아내 연금", "인지검사"} & set(slips), (text, slips)
+
+
+def say(d, text, sid="r8s", first=None):
+    d.reset(sid)
+    if first:
+        d.respond(sid, Turn(first, now=99.0))
+    return d.respond(sid, Turn(text, now=100.0))
+
+
+@pytest.mark.parametrize("text", ["우리 집이 어디 사는지 기억이 안 나요", "딸내미 번호를 잊어버렸어",
+                                  "오늘이 며칠이고 화요일인가"])
+def test_home_a_family_number_or_the_date_forgotten_is_lost(d, text):
+    r = say(d, text)
+    assert (r.kind, r.intent) == ("crisis", "lost"), (text, r.kind, r.intent)
+
+
+@pytest.mark.parametrize("text", ["안내하는 사람 아무도 없어요", "이 주무관 지금 계시나"])
+def test_a_person_asked_for_with_nobody_there_or_a_clerk_by_name(d, text):
+    assert say(d, text).kind == "escalate", text
+
+
+def test_the_volume_asked_up_is_said_again_slower(d):
+    r = say(d, "음량 좀 올려 주세요", first="기초연금 받을 수 있어요?")
+    assert r.intent == "repeat" and r.rate < 1.0
+
+
+def test_a_first_visit_then_hello_is_a_greeting(d):
+    assert say(d, "처음 왔는데 안녕하쇼").intent == "greeting"
+
+
+def test_again_in_a_question_about_a_named_service_is_the_question(d):
+    r = say(d, "보청기 지원 받았는데 몇 년 지나야 다시 해 줘요")
+    assert (r.kind, r.topic, r.intent) == ("answer", "hearing_aid_support", "followup_when"), (r.kind, r.topic, r.intent)
+    assert say(d, "귀가 어두워서 그러니 다시 한 번 해 주소", first="기초연금 받을 수 있어요?").intent == "repeat"
