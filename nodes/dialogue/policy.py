@@ -255,6 +255,21 @@ class Dialogue(Replies):
                 r.tie, r.named = False, True
                 return
 
+    def _prefer_named(self, r, text: str) -> None:
+        """The one service named outright ("보건소 몇 시까지 해요") wins over a close topic the question
+        does not name at all (the hours of the 주민센터)."""
+        if r.top is None or not r.in_domain or len(r.candidates) < 2:
+            return
+        forms = (text, standardize_text(text))
+        plain = set().union(*(self.retriever.topics_named(f, colloquial=False) for f in forms)) - {STAFF_TOPIC}
+        if len(plain) != 1 or r.top.topic_id in set().union(*(self.retriever.topics_named(f) for f in forms)):
+            return
+        for i, c in enumerate(r.candidates[1:], 1):
+            if c.topic_id in plain and c.score >= 0.75 * r.top.score:
+                r.candidates.insert(0, r.candidates.pop(i))
+                r.tie, r.named = False, True
+                return
+
     def _drop_negated(self, r, text: str) -> None:
         """A topic named only to be set aside ("경로당 말고 낮에 뭐 배우러 다닐 데") is not the one asked
         about: the next candidate takes its place."""
@@ -360,6 +375,7 @@ class Dialogue(Replies):
         r = self.retriever.retrieve(standardize_text(text) if self.params.standard_retrieval else text)
         self._prefer_facet(r, facet, rule)
         self._prefer_whole_service(r, text)
+        self._prefer_named(r, text)
         self._drop_negated(r, text)
         if pending:
             chosen = self.kb.by_id[pending[0]] if yes_no and len(pending) == 1 else \

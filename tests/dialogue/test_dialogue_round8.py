@@ -75,3 +75,15 @@ def test_again_in_a_question_about_a_named_service_is_the_question(d):
     r = say(d, "보청기 지원 받았는데 몇 년 지나야 다시 해 줘요")
     assert (r.kind, r.topic, r.intent) == ("answer", "hearing_aid_support", "followup_when"), (r.kind, r.topic, r.intent)
     assert say(d, "귀가 어두워서 그러니 다시 한 번 해 주소", first="기초연금 받을 수 있어요?").intent == "repeat"
+
+
+@pytest.mark.parametrize("text,topic,intent", [
+    ("기초연금 들어오는 날이 며칠이에요", "basic_pension", "followup_when"),
+    ("면허증만 가져가면 반납할 수 있어요", "driver_license_return", "followup_documents"),
+    ("딸이 떼다 줘도 되나요 인감증명서", "seal_certificate", "followup_proxy"),
+    ("아들이 대신 기초연금 신청해 줘도 돼요", "basic_pension", "followup_proxy"),
+    ("장기요양 본인부담 줄여 주는 거 누가 해당돼요", "ltc_insurance_grade", "followup_eligibility"),
+])
+def test_the_service_named_and_the_aspect_asked(d, text, topic, intent):
+    r = answer(d, text)
+    assert (r.kind, r.topic, r.intent) == ("answer", topic, intent), (text, r.kind, r.topic, r.intent)
