@@ -35,7 +35,7 @@ DEFAULT_MODEL = ROOT / "config" / "dialogue" / "aspect_model.npz"
 CORPUS = ROOT / "data" / "dialogue" / "aspects.tsv"
 # a writer's aspect label -> the facet that answers it ("none": the topic's main answer)
 FACET_OF = {"where": "apply", "how": "apply", "who": "eligibility", "cost": "amount", "documents": "documents",
-            "when": "when", "eligibility": "eligibility", "general": "none"}
+            "when": "when", "eligibility": "eligibility", "proxy": "proxy", "general": "none"}
 # threshold: the model's probability that decides where the patterns see no facet; override: where they
 # see one, the model's differing facet wins only from this probability up (held out over the five
 # sets: 0.884 judged right with 0.5, 0.892 with 0.8; the patterns are precise where they fire)

@@ -53,7 +53,7 @@ def test_how_the_model_and_the_patterns_combine():
 
 def test_the_shipped_model_loads_and_knows_the_facets():
     m = aspect.load_model()
-    assert m is not None and set(m.classes) == {"amount", "apply", "documents", "eligibility", "none", "when"}
+    assert m is not None and set(m.classes) == {"amount", "apply", "documents", "eligibility", "none", "proxy", "when"}
     assert m.predict("보청기 어데 가서 맞추는교")[0] == "apply"
     assert m.predict("얼마예요?")[0] == "amount"
     assert m.predict("언제 들어와요?")[0] == "when"
@@ -89,4 +89,4 @@ def test_a_missing_model_file_is_refused_with_the_fix(d):
 def test_training_rows_live_outside_tests_data():
     assert "tests" not in aspect.CORPUS.parts and aspect.CORPUS.is_file()
     assert len(aspect.read_corpus()) >= 900
-    assert np.load(aspect.DEFAULT_MODEL)["coef"].shape[0] == 6
+    assert np.load(aspect.DEFAULT_MODEL)["coef"].shape[0] == 7
