@@ -89,7 +89,8 @@ def _best(probs: dict[str, float]) -> tuple[str | None, float]:
 
 
 def decide(rule: str | None, probs: dict[str, float], threshold: float, override: float) -> str | None:
-    if rule is not None and rule not in probs:
+    # someone else going is what the patterns see best; older sets labelled it "who" (eligibility)
+    if rule is not None and (rule not in probs or rule == "proxy"):
         return rule
     learned, p = _best(probs)
     return learned if p >= (threshold if rule is None else override) else rule

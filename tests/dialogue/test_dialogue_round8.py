@@ -87,3 +87,9 @@ def test_again_in_a_question_about_a_named_service_is_the_question(d):
 def test_the_service_named_and_the_aspect_asked(d, text, topic, intent):
     r = answer(d, text)
     assert (r.kind, r.topic, r.intent) == ("answer", topic, intent), (text, r.kind, r.topic, r.intent)
+
+
+def test_someone_else_going_is_answered_as_such_not_as_who_qualifies(d):
+    # older sets labelled such questions "who"; the learned model may not turn them into eligibility
+    r = answer(d, "기초연금 딸이 대신 신청해도 돼요")
+    assert (r.kind, r.topic, r.intent) == ("answer", "basic_pension", "followup_proxy"), (r.kind, r.topic, r.intent)
