@@ -125,7 +125,8 @@ _CONFUSED = re.compile(
     # where one lives gone ("어디 사는지가 기억이 안 나"); a family member's number forgotten; the date
     # asked with a guessed weekday ("오늘이 며칠이여 월요일인가")
     r"|(어디|어데|워디)(사는지|살았는지|사는가|사는데)(가|도|를|는)?" + _CONFUSION_WORD
-    + r"|(아들|딸|영감|며느리|사위|손주|손자|손녀|남편|자식|딸내미|아들놈|식구|가족)(네)?(전화|핸드폰|휴대폰)?번호(를|가|도|는)?" + _CONFUSION_WORD
+    + r"|(아들|딸|영감|며느리|사위|손주|손자|손녀|남편|자식|딸내미|딸래미|아들놈|식구|가족)(네)?(전화|핸드폰|휴대폰)?번호(를|가|도|는)?" + _CONFUSION_WORD
+    + r"|(몇동|몇호|무슨아파트|어느아파트)(인지|였는지|였더라)[^?]{0,6}" + _CONFUSION_WORD
     + r"|(오늘|지금)(이|은|가|는)?(며칠|메칠|몇일)[가-힣]{0,3}(월|화|수|목|금|토|일)요일(인가|이가|인교|이여|이지|인지|이제|이고|가|이요|여)"
     # the name of one's own flats forgotten ("아파트 이름이 뭐였더라 우리 집 가야 되는데"); off at the
     # wrong stop and not knowing where ("버스를 잘못 내렸나 봐 여기가 무슨 동이여")

@@ -93,3 +93,28 @@ def test_someone_else_going_is_answered_as_such_not_as_who_qualifies(d):
     # older sets labelled such questions "who"; the learned model may not turn them into eligibility
     r = answer(d, "기초연금 딸이 대신 신청해도 돼요")
     assert (r.kind, r.topic, r.intent) == ("answer", "basic_pension", "followup_proxy"), (r.kind, r.topic, r.intent)
+
+
+@pytest.mark.parametrize("text,intent", [("알았다 이제 집에 가야겠네", "goodbye"), ("안녕 저 왔어요", "greeting"),
+                                         ("방금 그거 한 번만 더 말해 줘", "repeat"), ("좀 더 크게요", "repeat")])
+def test_after_blind9_leaving_hello_again_and_louder(d, text, intent):
+    assert say(d, text, first="기초연금 받을 수 있어요?").intent == intent, text
+
+
+@pytest.mark.parametrize("text", ["딸래미 번호가 생각이 안 나", "몇 동인지 기억이 안 나요 우리 아파트"])
+def test_after_blind9_a_number_or_a_flat_forgotten_is_lost(d, text):
+    r = say(d, text)
+    assert (r.kind, r.intent) == ("crisis", "lost"), (text, r.kind, r.intent)
+
+
+def test_after_blind9_a_counsellor_asked_for_in_person(d):
+    assert say(d, "복지사 선생님이랑 직접 얘기하고 싶어요").kind == "escalate"
+
+
+@pytest.mark.parametrize("text,facet", [("아들이 나 대신 에너지바우처 신청해 줄 수 있나요", "proxy"),
+                                        ("인감 떼는데 신분증 말고 또 뭐 있어야 돼요", "documents"),
+                                        ("독감 주사 공짜는 누구한테 놔 줘요", "eligibility"),
+                                        ("재산세 나오는 달이 언제였지", "when")])
+def test_after_blind9_aspect_cues(text, facet):
+    from nodes.dialogue import intents
+    assert intents.detect_facet(text) == facet, text
