@@ -127,6 +127,9 @@ _CONFUSED = re.compile(
     r"|(어디|어데|워디)(사는지|살았는지|사는가|사는데)(가|도|를|는)?" + _CONFUSION_WORD
     + r"|(아들|딸|영감|며느리|사위|손주|손자|손녀|남편|자식|딸내미|딸래미|아들놈|식구|가족)(네)?(전화|핸드폰|휴대폰)?번호(를|가|도|는)?" + _CONFUSION_WORD
     + r"|(몇동|몇호|무슨아파트|어느아파트)(인지|였는지|였더라)[^?]{0,6}" + _CONFUSION_WORD
+    # one's children's names gone; the way to one's own flats not known
+    + r"|(우리|내)?(애들|자식|자식들|아들|딸|손주|새끼들)(이름|이름이|이름도|이름을)[^?]{0,4}" + _CONFUSION_WORD
+    + r"|(우리|내)(아파트|집|동네)(에|까지|로)?(어떻게|우째|어찌|어케)가(는지|나|노)[^?]{0,4}" + _CONFUSION_WORD
     + r"|(오늘|지금)(이|은|가|는)?(며칠|메칠|몇일)[가-힣]{0,3}(월|화|수|목|금|토|일)요일(인가|이가|인교|이여|이지|인지|이제|이고|가|이요|여)"
     # the name of one's own flats forgotten ("아파트 이름이 뭐였더라 우리 집 가야 되는데"); off at the
     # wrong stop and not knowing where ("버스를 잘못 내렸나 봐 여기가 무슨 동이여")

@@ -118,3 +118,22 @@ def test_after_blind9_a_counsellor_asked_for_in_person(d):
 def test_after_blind9_aspect_cues(text, facet):
     from nodes.dialogue import intents
     assert intents.detect_facet(text) == facet, text
+
+
+@pytest.mark.parametrize("text", ["직원 양반 어디 있소", "저기 사람 좀 이리 오라 해요", "누가 좀 와서 도와주면 좋겠는데",
+                                  "상담하는 분 계시면 좀 뵐 수 있어요"])
+def test_after_blind10_a_person_asked_for(d, text):
+    assert say(d, text).kind == "escalate", text
+
+
+@pytest.mark.parametrize("text", ["우리 자식들 이름이 기억이 안 나", "우리 집에 어떻게 가는지 모르겠어"])
+def test_after_blind10_names_of_ones_children_or_the_way_home_forgotten_is_lost(d, text):
+    r = say(d, text)
+    assert (r.kind, r.intent) == ("crisis", "lost"), (text, r.kind, r.intent)
+
+
+def test_after_blind10_hello_twice_and_papers_fetched_for_the_senior(d):
+    from nodes.dialogue import intents
+    assert say(d, "안녕 반가워").intent == "greeting"
+    assert intents.detect_facet("딸이 대신 인감증명서 떼 가도 돼요") == "proxy"
+    assert intents.detect_facet("무료 법률상담 대상이 누구예요") == "eligibility"

@@ -27,3 +27,9 @@ def test_an_overdose_or_not_getting_up_from_the_floor_is_a_medical_crisis(mod, t
                                   "바닥 청소 하고 일어서니까 허리가 좀 뻐근해요"])
 def test_an_ordinary_dose_or_standing_up_is_not(mod, text):
     assert mod.check(text).label == "allow", text
+
+
+def test_harm_threatened_by_someone_at_the_door_is_a_crisis(mod):
+    v = mod.check("전 남편이 집 앞에 찾아와서 해코지한다고 해요")
+    assert v.label == "crisis" and v.hotline == "112", (v.label, v.categories, v.hotline)
+    assert mod.check("해코지 당할까 봐 걱정돼서 이사 가고 싶은데 임대주택 있나요").label == "allow"
