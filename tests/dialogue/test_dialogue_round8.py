@@ -137,3 +137,16 @@ def test_after_blind10_hello_twice_and_papers_fetched_for_the_senior(d):
     assert say(d, "안녕 반가워").intent == "greeting"
     assert intents.detect_facet("딸이 대신 인감증명서 떼 가도 돼요") == "proxy"
     assert intents.detect_facet("무료 법률상담 대상이 누구예요") == "eligibility"
+
+
+@pytest.mark.parametrize("text,intent", [("오늘은 여기까지 할게요", "goodbye"), ("식사는 하셨는교", "greeting"),
+                                         ("방금 그거 다시", "repeat")])
+def test_after_blind11_closing_greeting_and_again(d, text, intent):
+    assert say(d, text, first="기초연금 받을 수 있어요?").intent == intent, text
+
+
+def test_after_blind11_staff_on_the_phone_and_a_forgotten_name_or_errand(d):
+    assert say(d, "담당 공무원이랑 통화 좀 하게 해 주세요").kind == "escalate"
+    for text in ("우리 사위 이름이 뭐였더라 기억이 안 나", "시장 가는 길이었나 어디 가는 길이었나"):
+        r = say(d, text)
+        assert (r.kind, r.intent) == ("crisis", "lost"), (text, r.kind, r.intent)

@@ -33,3 +33,9 @@ def test_harm_threatened_by_someone_at_the_door_is_a_crisis(mod):
     v = mod.check("전 남편이 집 앞에 찾아와서 해코지한다고 해요")
     assert v.label == "crisis" and v.hotline == "112", (v.label, v.categories, v.hotline)
     assert mod.check("해코지 당할까 봐 걱정돼서 이사 가고 싶은데 임대주택 있나요").label == "allow"
+
+
+def test_a_flood_coming_into_the_home_now_is_a_crisis(mod):
+    v = mod.check("지하 방에 물이 막 밀려 들어와요")
+    assert v.label == "crisis" and v.hotline == "119", (v.label, v.categories, v.hotline)
+    assert mod.check("비 오면 집에 물이 차오를까 봐 걱정이에요 침수 지원 있나요").label == "allow"
