@@ -237,38 +237,38 @@ class Dialogue(Replies):
             r.candidates[0], r.candidates[1] = second, top
             r.tie = False
 
+    def _named(self, text: str, colloquial: bool = True) -> set[str]:
+        """Topics named in the turn as said or in standard form (title, keyword, colloquial name)."""
+        return set().union(*(self.retriever.topics_named(f, colloquial) for f in (text, standardize_text(text))))
+
+    @staticmethod
+    def _promote(r, ids: set[str], min_ratio: float = 0.0) -> None:
+        """The first candidate among ids (scoring at least min_ratio of the top) answers instead."""
+        for i, c in enumerate(r.candidates[1:], 1):
+            if c.topic_id in ids and c.score >= min_ratio * r.top.score:
+                r.candidates.insert(0, r.candidates.pop(i))
+                r.tie, r.named = False, True
+                return
+
     def _prefer_whole_service(self, r, text: str) -> None:
         """A topic on how two services combine (its title names both: "기초연금과 국민연금 같이 받기") does
         not answer a question that names only one of them and not the topic itself: "기초연금 누가
         받아요" asks about 기초연금 as a whole, the next candidate that is that service answers."""
         if r.top is None or not r.in_domain or len(r.candidates) < 2:
             return
-        named = set().union(*(self.retriever.topics_named(f) for f in (text, standardize_text(text))))
-        top = r.top.topic_id
+        named, top = self._named(text), r.top.topic_id
         parts = self.retriever.topics_named(self.kb.by_id[top].title, colloquial=False) - {top}
-        said = named & parts
-        if top in named or len(parts) < 2 or len(said) != 1:
-            return
-        for i, c in enumerate(r.candidates[1:], 1):
-            if c.topic_id in said:
-                r.candidates.insert(0, r.candidates.pop(i))
-                r.tie, r.named = False, True
-                return
+        if top not in named and len(parts) >= 2 and len(named & parts) == 1:
+            self._promote(r, named & parts)
 
     def _prefer_named(self, r, text: str) -> None:
         """The one service named outright ("보건소 몇 시까지 해요") wins over a close topic the question
         does not name at all (the hours of the 주민센터)."""
         if r.top is None or not r.in_domain or len(r.candidates) < 2:
             return
-        forms = (text, standardize_text(text))
-        plain = set().union(*(self.retriever.topics_named(f, colloquial=False) for f in forms)) - {STAFF_TOPIC}
-        if len(plain) != 1 or r.top.topic_id in set().union(*(self.retriever.topics_named(f) for f in forms)):
-            return
-        for i, c in enumerate(r.candidates[1:], 1):
-            if c.topic_id in plain and c.score >= 0.75 * r.top.score:
-                r.candidates.insert(0, r.candidates.pop(i))
-                r.tie, r.named = False, True
-                return
+        plain = self._named(text, colloquial=False) - {STAFF_TOPIC}
+        if len(plain) == 1 and r.top.topic_id not in self._named(text):
+            self._promote(r, plain, 0.75)
 
     def _drop_negated(self, r, text: str) -> None:
         """A topic named only to be set aside ("경로당 말고 낮에 뭐 배우러 다닐 데") is not the one asked
@@ -337,8 +337,8 @@ class Dialogue(Replies):
 
     def _question(self, s: _Session, text: str, intent: str | None) -> Response:
         """Control intents, a pending clarification, follow-ups and retrieval."""
-        if intent in ("repeat", "slower") and len(normalize(text).split()) > 4 and any(
-                self.retriever.topics_named(f, colloquial=False) - {STAFF_TOPIC} for f in (text, standardize_text(text))):
+        if intent in ("repeat", "slower") and len(normalize(text).split()) > 4 and \
+                self._named(text, colloquial=False) - {STAFF_TOPIC}:
             intent = None   # "틀니 몇 년 지나야 다시 해 줘요" asks about a service named outright: not "say it again"
         if intent in ("repeat", "slower"):
             return self._repeat(s)
@@ -409,8 +409,7 @@ class Dialogue(Replies):
             squeezed = normalize(text).replace(" ", "")
             named = [i for i in ids if normalize(self.kb.by_id[i].title).replace(" ", "") in squeezed]
             if not named:   # or by one of its keywords ("국민연금 받을 나이가 몇 살부터여")
-                said = self.retriever.topics_named(text) | self.retriever.topics_named(standardize_text(text))
-                named = [i for i in ids if i in said]
+                named = [i for i in ids if i in self._named(text)]
             a, b = (self.kb.by_id[i] for i in ids)
             if current is not None and current.id in ids:
                 chosen = current

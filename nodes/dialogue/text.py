@@ -10,6 +10,7 @@ _synonyms.yaml) add the standard word to the question.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 
@@ -165,11 +166,11 @@ class NameSlips:
         words = text.split()
         squeezed = "".join(words)
         word_of = [k for k, w in enumerate(words) for _ in w]
-        word_end = {len("".join(words[:k + 1])) - 1 for k in range(len(words))}
-        starts = {len("".join(words[:k])) for k in range(len(words))}
+        ends = list(itertools.accumulate(len(w) for w in words))
+        starts, word_end = [0, *ends[:-1]], {e - 1 for e in ends}
         out: list[str] = []
         for n in self.lengths:
-            for start in sorted(s for s in starts if s + n <= len(squeezed)):
+            for start in (s for s in starts if s + n <= len(squeezed)):
                 # a name starts a word; a short one is said within it ("경노당은", not "노인 인식표")
                 w = squeezed[start:start + n]
                 if n == 3 and word_of[start] != word_of[start + 2]:
