@@ -275,11 +275,13 @@ class Dialogue(Replies):
         about: the next candidate takes its place."""
         if r.top is None or len(r.candidates) < 2 or not r.in_domain or r.candidates[1].topic_id == STAFF_TOPIC:
             return   # (a call for staff is an action, never the service asked about in place of another)
-        squeezed = normalize(standardize_text(text)).replace(" ", "")
-        negated = re.findall(r"([가-힣0-9]{2,12}?)(?:은|는|이|가)?(?:말고|빼고|말구|아니고)", squeezed)
+        # the one or two words said just before "말고" ("인감 떼러 왔는데 신분증 말고": 신분증, not 인감)
+        aside = r"(?:[가-힣0-9]+ )?[가-힣0-9]*?(?:은|는|이|가)? ?(?:말고|빼고|말구|아니고)"
+        spaced = normalize(standardize_text(text))
+        negated = re.findall(aside, spaced)
         if not negated or not any(self.retriever.topics_named(n) & {r.top.topic_id} for n in negated):
             return
-        rest = re.sub(r"[가-힣0-9]{2,12}?(?:은|는|이|가)?(?:말고|빼고|말구|아니고)", " ", squeezed)
+        rest = re.sub(aside, " ", spaced)
         if r.top.topic_id in self.retriever.topics_named(rest):
             return   # named again outside the aside
         r.candidates[0], r.candidates[1] = r.candidates[1], r.candidates[0]
