@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nodes.dialogue import aspect, crisis, intents
+from nodes.dialogue import aspect, control, crisis, intents
 from nodes.dialogue.kb import FACET_KEYS, STAFF_TOPIC, KnowledgeBase, Topic, load_kb
 from nodes.dialogue.replies import PII_NOTICE, Replies
 from nodes.dialogue.retrieval import RetrievalParams, Retriever, normalize
@@ -83,6 +83,7 @@ class DialogueParams:
     max_false_accept: float = 0.3
     standard_retrieval: bool = True    # rank the question with its dialect endings in standard form
     aspect_model: str = "default"      # learned aspect of a question (aspect.py): "default", a .npz path, or "off"
+    control_model: str = "default"     # learned control intent (control.py) where no pattern sees one: same values
     # optional generative rephrasing (off unless url and model are set)
     generative_url: str = ""
     generative_model: str = ""
@@ -131,6 +132,13 @@ class Dialogue(Replies):
                 raise ValueError(f"dialogue params: aspect_model '{path}' is not a file. Fix: give the .npz that "
                                  f"`python -m nodes.dialogue.aspect build` writes, \"default\", or \"off\"")
             self.aspects = aspect.load_model(path)
+        self.controls = None
+        if params.control_model not in ("off", ""):
+            path = control.DEFAULT_MODEL if params.control_model == "default" else Path(params.control_model)
+            if params.control_model != "default" and not path.is_file():
+                raise ValueError(f"dialogue params: control_model '{path}' is not a file. Fix: give the .npz that "
+                                 f"`python -m nodes.dialogue.control build` writes, \"default\", or \"off\"")
+            self.controls = control.load_model(path)
         self.staff: Topic | None = self.kb.get(STAFF_TOPIC)
         ids = params.suggest_topics or [i for i in DEFAULT_SUGGEST if i in self.kb.by_id][:3]
         ids = ids or [t.id for t in self.kb.service_topics[:3]]
@@ -293,11 +301,20 @@ class Dialogue(Replies):
         forms = {text, standardize_text(text)}
         return any(self.retriever.topics_named(f) - {STAFF_TOPIC} for f in forms)
 
+    def _learned_intent(self, text: str) -> str | None:
+        """The learned control intent (control.py) of a turn no pattern reads and that names no service
+        ("수고해요", "누구 좀 와 봐"), or None."""
+        if self.controls is None or not normalize(text) or intents.detect_intent(text) is not None \
+                or self._names_service(text):
+            return None
+        return self.controls.intent(text)
+
     def _decide(self, s: _Session, turn: Turn) -> Response:
         v = turn.verdict
         label = getattr(v, "label", "allow") if v is not None else "allow"
         text = (turn.text or "").strip()
-        lost = crisis.is_lost(text) or (crisis.is_confused(text) and not self._names_service(text))
+        learned = self._learned_intent(text) if label != "crisis" else None
+        lost = crisis.is_lost(text) or (crisis.is_confused(text) and not self._names_service(text)) or learned == "lost"
         if label == "crisis" and lost and list(getattr(v, "categories", None) or []) == ["crime"] \
                 and crisis.left_waiting(text):
             # a companion who has not come back is the "missing person" sense of moderation's crime
@@ -322,7 +339,7 @@ class Dialogue(Replies):
                 return self._escalate("abuse_repeat")
             return Response("abuse", "마음이 많이 상하셨나 봐요. 천천히 말씀해 주시면 제가 끝까지 도와드릴게요.",
                             intent="deescalate")
-        intent = intents.detect_intent(text)
+        intent = intents.detect_intent(text) or learned
         if intent == "staff":
             return self._escalate("staff")
         if getattr(v, "pii", None):
