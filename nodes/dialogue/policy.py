@@ -283,8 +283,9 @@ class Dialogue(Replies):
         about: the next candidate takes its place."""
         if r.top is None or len(r.candidates) < 2 or not r.in_domain or r.candidates[1].topic_id == STAFF_TOPIC:
             return   # (a call for staff is an action, never the service asked about in place of another)
-        # the one or two words said just before "말고" ("인감 떼러 왔는데 신분증 말고": 신분증, not 인감)
-        aside = r"(?:[가-힣0-9]+ )?[가-힣0-9]*?(?:은|는|이|가)? ?(?:말고|빼고|말구|아니고)"
+        # the word said just before "말고" ("인감 떼러 왔는데 신분증 말고": 신분증, not 인감; "노인일자리
+        # 신청서 말고": the form, not the service), or before "… 아닌데" ("기초수급은 아닌데")
+        aside = r"[가-힣0-9]*?(?:은|는|이|가)? ?(?:말고|빼고|말구|아니고|아닌데|아닌디|아니지만|아니어도|아니라도)"
         spaced = normalize(standardize_text(text))
         negated = re.findall(aside, spaced)
         if not negated or not any(self.retriever.topics_named(n) & {r.top.topic_id} for n in negated):

@@ -290,7 +290,8 @@ class Retriever:
                     and self._is_noun(words[i - 1])):
                 names.append(words[i - 1] + w)   # "백원 택시", "연탄 쿠폰": a modifier with no particle
             for name in names:
-                if name not in self._said:
+                # a known name misheard by one letter ("궁민연금", "으료급여") is that service, not an unknown one
+                if name not in self._said and not (self.analyzer.slips and self.analyzer.slips.find(name)):
                     return name
         return None
 

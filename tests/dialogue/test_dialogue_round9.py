@@ -82,3 +82,40 @@ def test_aspect_cues(text, facet):
 def test_old_and_plain_names(d, text, topic):
     r = answer(d, text)
     assert (r.kind, r.topic) == ("answer", topic), (text, r.kind, r.topic)
+
+
+# --- after the thirteenth blind set (its misses, in new sentences) ---
+
+@pytest.mark.parametrize("text,topic", [("궁민연금 언제 들어와요", "national_pension_payment"),
+                                        ("으료급여 누가 받아요", "medical_aid")])
+def test_a_known_name_misheard_is_not_an_unknown_service(d, text, topic):
+    assert d.retriever.unknown_service(text) is None, text
+    r = answer(d, text)
+    assert (r.kind, r.topic) == ("answer", topic), (text, r.kind, r.topic)
+
+
+@pytest.mark.parametrize("text,topic", [("노인일자리 신청서 말고 또 뭐 챙겨 가요", "senior_jobs"),
+                                        ("전기요금 할인 우리도 돼요 기초수급은 아닌데", "utility_discount")])
+def test_a_form_set_aside_or_a_service_one_is_not_on(d, text, topic):
+    r = answer(d, text)
+    assert (r.kind, r.topic) == ("answer", topic), (text, r.kind, r.topic)
+
+
+@pytest.mark.parametrize("text", ["볼일 보고 화장실 갔다 오니까 딸이 없어요", "여기가 시장이여 병원이여"])
+def test_companion_gone_or_two_places_guessed_is_lost(text):
+    assert crisis.is_lost(text), text
+
+
+@pytest.mark.parametrize("text,facet", [
+    ("아들 시켜서 등본 떼 오라 해도 돼요", "proxy"),
+    ("재산세 신고 우찌 해야 돼", "apply"),
+    ("인감 떼려면 주민센터 가야 돼요", "apply"),
+    ("독감 주사 보건소 가면 공짜요", "amount"),
+    ("제 주민번호가 뭐였더라 주민등록증 어디서 다시 만들어요", "apply"),
+])
+def test_more_aspect_cues(text, facet):
+    assert intents.detect_facet(text) == facet, text
+
+
+def test_can_you_hear_me_after_two_calls_is_help():
+    assert intents.detect_intent("여기요 저기요 내 말 들려요") == "help"
