@@ -173,7 +173,8 @@ def run(args) -> dict:
                           ("seniors_blind6", "seniors_services6"), ("seniors_blind7", "seniors_services7"),
                           ("seniors_blind8", "seniors_services8"), ("seniors_blind9", "seniors_services9"),
                           ("seniors_blind10", "seniors_services10"), ("seniors_blind11", "seniors_services11"),
-                          ("seniors_blind12", "seniors_services12"), ("seniors_blind13", "seniors_services13")):
+                          ("seniors_blind12", "seniors_services12"), ("seniors_blind13", "seniors_services13"),
+                          ("seniors_blind14", "seniors_services14")):
         if (DATA / "dialogue" / f"{labels}.tsv").is_file():
             seniors.append((DATA / "dialogue" / f"{blind}.tsv", DATA / "dialogue" / f"{labels}.tsv"))
     if args.seniors:
