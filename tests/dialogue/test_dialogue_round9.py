@@ -119,3 +119,26 @@ def test_more_aspect_cues(text, facet):
 
 def test_can_you_hear_me_after_two_calls_is_help():
     assert intents.detect_intent("여기요 저기요 내 말 들려요") == "help"
+
+
+# --- after the fourteenth blind set ---
+
+def test_which_place_one_came_to_is_confusion():
+    assert crisis.is_confused("보건소에 왔는지 은행에 왔는지 모르겠어")
+
+
+@pytest.mark.parametrize("text,intent", [("사람 좀 보내 주십시오", "staff")])
+def test_formal_request_for_a_person(text, intent):
+    assert intents.detect_intent(text) == intent
+
+
+@pytest.mark.parametrize("text,facet", [("초본 한 장 을마예요", "amount"), ("목욕 서비스 그거 돈 받어", "amount")])
+def test_cost_in_dialect(text, facet):
+    assert intents.detect_facet(text) == facet, text
+
+
+@pytest.mark.parametrize("text,topic", [("장제비는 어디서 신청해요", "funeral_support"),
+                                        ("전화 요금 깎아 주는 거 있어요", "telecom_discount")])
+def test_plain_names_round_two(d, text, topic):
+    r = answer(d, text)
+    assert (r.kind, r.topic) == ("answer", topic), (text, r.kind, r.topic)

@@ -27,3 +27,23 @@ def test_asking_ahead_or_a_harmless_bite_is_not(mod, text):
 
 def test_a_person_sent_for_is_not_abuse(mod):
     assert mod.check("아가씨 거기 사람 좀 이리 보내 줘요").label != "abuse"
+
+
+# --- after the fourteenth blind set (its four missed crises, in new sentences) ---
+
+@pytest.mark.parametrize("text,hotline", [
+    ("아파트가 흔들흔들해요 이거 지진이에요", "119"),
+    ("마당에 물이 무릎까지 찼는데 대피하라네 나는 다리가 불편해 못 걸어", "119"),
+    ("저기 칼 들고 돌아다니는 남자가 있어요 무서워", "112"),
+    ("밭에 간 남편이 안 돌아와요 벌써 날이 캄캄해졌어", "112"),
+    ("치매 있는 엄마가 아침에 나가서 안 들어와요", "112"),
+])
+def test_an_earthquake_a_flood_a_knife_or_a_missing_person_now(mod, text, hotline):
+    v = mod.check(text)
+    assert v.label == "crisis" and v.hotline == hotline, (text, v.label, v.categories, v.hotline)
+
+
+@pytest.mark.parametrize("text", ["지진 나면 어디로 대피해요", "칼 들고 요리하다가 손을 좀 베었어요",
+                                  "아들이 군대 가서 안 돌아와서 적적해요", "밖으로 나가는 문이 어디예요 길을 못 찾겠네"])
+def test_preparing_cooking_missing_someone_or_the_way_out_is_not(mod, text):
+    assert mod.check(text).label != "crisis", text
