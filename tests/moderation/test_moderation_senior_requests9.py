@@ -47,3 +47,8 @@ def test_an_earthquake_a_flood_a_knife_or_a_missing_person_now(mod, text, hotlin
                                   "아들이 군대 가서 안 돌아와서 적적해요", "밖으로 나가는 문이 어디예요 길을 못 찾겠네"])
 def test_preparing_cooking_missing_someone_or_the_way_out_is_not(mod, text):
     assert mod.check(text).label != "crisis", text
+
+
+def test_a_carer_who_does_not_come_home_to_a_parent_with_dementia_stays_elder_abuse(mod):
+    v = mod.check("아들이 치매 있는 아버지를 두고 나가서 사흘째 안 들어와요 아버지가 굶고 계셔요")
+    assert v.label == "crisis" and "crime" not in v.categories, (v.label, v.categories)
