@@ -114,26 +114,33 @@ def read_corpus(path: Path = CORPUS, without: tuple[str, ...] = ()) -> list[tupl
     return rows
 
 
-def train(rows: list[tuple[str, str, str]]):
+def train(rows: list[tuple[str, str, str]], label=FACET_OF.__getitem__):
+    """Tf-idf of the n-grams and a multinomial logistic model; `label` maps a row's label to its class."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vec = TfidfVectorizer(analyzer=grams, sublinear_tf=True)
     x = vec.fit_transform([t for t, _, _ in rows])
-    clf = LogisticRegression(C=SETTINGS["C"], max_iter=5000).fit(x, [FACET_OF[a] for _, a, _ in rows])
+    clf = LogisticRegression(C=SETTINGS["C"], max_iter=5000).fit(x, [label(a) for _, a, _ in rows])
     return vec, clf
+
+
+def save(out: Path, vec, clf, threshold: float, override: float) -> dict:
+    """The trained model as the .npz that AspectModel reads."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out, vocab=np.array(vec.get_feature_names_out(), dtype=str), idf=vec.idf_.astype(np.float32),
+                        coef=clf.coef_.astype(np.float32), intercept=clf.intercept_.astype(np.float32),
+                        classes=np.array(clf.classes_, dtype=str), threshold=np.float32(threshold),
+                        override=np.float32(override))
+    return {"features": len(vec.idf_), "classes": list(clf.classes_), "out": str(out)}
 
 
 def build(out: Path = DEFAULT_MODEL, without: tuple[str, ...] = (), corpus: Path = CORPUS) -> dict:
     rows = read_corpus(corpus, without)
     vec, clf = train(rows)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, vocab=np.array(vec.get_feature_names_out(), dtype=str), idf=vec.idf_.astype(np.float32),
-                        coef=clf.coef_.astype(np.float32), intercept=clf.intercept_.astype(np.float32),
-                        classes=np.array(clf.classes_, dtype=str), threshold=np.float32(SETTINGS["threshold"]),
-                        override=np.float32(SETTINGS["override"]))
+    info = save(out, vec, clf, SETTINGS["threshold"], SETTINGS["override"])
     load_model.cache_clear()
-    return {"rows": len(rows), "features": len(vec.idf_), "classes": list(clf.classes_), "out": str(out)}
+    return {"rows": len(rows), **info}
 
 
 def holdout() -> dict:

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = ROOT / "config" / "dialogue" / "control_model.npz"
 CORPUS = ROOT / "data" / "dialogue" / "control.tsv"
 CONTROL = ("staff", "lost", "goodbye", "greeting", "repeat", "slower")
-SETTINGS = {"C": 10.0, "threshold": 0.6}
+SETTINGS = {"threshold": 0.6}   # the n-grams and C are the aspect model's (aspect.SETTINGS)
 
 
 class ControlModel(aspect.AspectModel):
@@ -39,23 +39,13 @@ def load_model(path: str | Path = DEFAULT_MODEL) -> ControlModel | None:
 
 
 def _fit(rows):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vec = TfidfVectorizer(analyzer=aspect.grams, sublinear_tf=True)
-    x = vec.fit_transform([t for t, _, _ in rows])
-    return vec, LogisticRegression(C=SETTINGS["C"], max_iter=5000).fit(x, [label for _, label, _ in rows])
+    return aspect.train(rows, label=str)
 
 
 def build(out: Path = DEFAULT_MODEL) -> dict:
-    import numpy as np
     rows = aspect.read_corpus(CORPUS)
     vec, clf = _fit(rows)
-    np.savez_compressed(out, vocab=np.array(vec.get_feature_names_out(), dtype=str), idf=vec.idf_.astype(np.float32),
-                        coef=clf.coef_.astype(np.float32), intercept=clf.intercept_.astype(np.float32),
-                        classes=np.array(clf.classes_, dtype=str), threshold=np.float32(SETTINGS["threshold"]),
-                        override=np.float32(1.0))
-    return {"rows": len(rows), "features": len(vec.idf_), "classes": list(clf.classes_), "out": str(out)}
+    return {"rows": len(rows), **aspect.save(out, vec, clf, SETTINGS["threshold"], 1.0)}
 
 
 def holdout() -> dict:

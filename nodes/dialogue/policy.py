@@ -98,6 +98,18 @@ class DialogueParams:
         return cls(**values)
 
 
+def _learned(key: str, value: str, module):
+    """A learned model (aspect.py, control.py) as the params name it: "default" (the shipped file, or
+    None when it is absent), a path to an .npz, or "off"."""
+    if value in ("off", ""):
+        return None
+    path = module.DEFAULT_MODEL if value == "default" else Path(value)
+    if value != "default" and not path.is_file():
+        raise ValueError(f"dialogue params: {key} '{path}' is not a file. Fix: give the .npz that "
+                         f"`python -m {module.__name__} build` writes, \"default\", or \"off\"")
+    return module.load_model(path)
+
+
 @dataclass
 class _Session:
     topic: str | None = None
@@ -125,20 +137,8 @@ class Dialogue(Replies):
             tie_ratio=params.tie_ratio, max_false_reject=params.max_false_reject,
             max_false_accept=params.max_false_accept,
             dense_model_path=params.dense_model_path))
-        self.aspects = None
-        if params.aspect_model not in ("off", ""):
-            path = aspect.DEFAULT_MODEL if params.aspect_model == "default" else Path(params.aspect_model)
-            if params.aspect_model != "default" and not path.is_file():
-                raise ValueError(f"dialogue params: aspect_model '{path}' is not a file. Fix: give the .npz that "
-                                 f"`python -m nodes.dialogue.aspect build` writes, \"default\", or \"off\"")
-            self.aspects = aspect.load_model(path)
-        self.controls = None
-        if params.control_model not in ("off", ""):
-            path = control.DEFAULT_MODEL if params.control_model == "default" else Path(params.control_model)
-            if params.control_model != "default" and not path.is_file():
-                raise ValueError(f"dialogue params: control_model '{path}' is not a file. Fix: give the .npz that "
-                                 f"`python -m nodes.dialogue.control build` writes, \"default\", or \"off\"")
-            self.controls = control.load_model(path)
+        self.aspects = _learned("aspect_model", params.aspect_model, aspect)
+        self.controls = _learned("control_model", params.control_model, control)
         self.staff: Topic | None = self.kb.get(STAFF_TOPIC)
         ids = params.suggest_topics or [i for i in DEFAULT_SUGGEST if i in self.kb.by_id][:3]
         ids = ids or [t.id for t in self.kb.service_topics[:3]]
