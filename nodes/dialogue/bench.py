@@ -203,7 +203,7 @@ def _print(out: dict, verbose: bool) -> None:
           f"/{c.get('answer_threshold', 0):.3f}")
     for name, label in (("heldout", "held-out paraphrases"), ("heldout2", "held-out (independent)"),
                         ("faq_other", "imported FAQ"), ("faq_real", "real FAQ, blind paraphrases"),
-                        ("faq_dev", "real FAQ, index wordings")):
+                        ("faq_dev", "real FAQ, index wordings"), ("faq_dev_para", "real FAQ, dev paraphrases")):
         if name in out:
             h = out[name]
             base = f" (plain BM25 {h['bm25_top1']:.3f})" if "bm25_top1" in h else ""
@@ -215,7 +215,8 @@ def _print(out: dict, verbose: bool) -> None:
             if verbose:
                 for m in h["misses"]:
                     print(f"    miss: {m['question']}  expected {m['expected']}, got {m['got']}")
-    for name, label in (("ood", "out-of-domain"), ("ood2", "out-of-domain (independent)")):
+    for name, label in (("ood", "out-of-domain"), ("ood2", "out-of-domain (independent)"),
+                        ("faq_ood", "real FAQ, out-of-domain")):
         if name not in out:
             continue
         o = out[name]
@@ -269,9 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.verbose:
             for key in SENIOR_SETS:
                 out.get(key, {}).pop("failures", None)
-            for key in ("heldout", "heldout2", "faq_other", "faq_real", "faq_dev"):
+            for key in ("heldout", "heldout2", "faq_other", "faq_real", "faq_dev", "faq_dev_para"):
                 out.get(key, {}).pop("misses", None)
-            for key in ("ood", "ood2"):
+            for key in ("ood", "ood2", "faq_ood"):
                 out.get(key, {}).pop("accepted", None)
         print(json.dumps(out, ensure_ascii=False, indent=1))
     else:

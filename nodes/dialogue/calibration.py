@@ -55,14 +55,18 @@ def calibration_set(r) -> tuple[np.ndarray, np.ndarray, float]:
         _, _, feats = r._rank(rng.choice(NEAR_MISS_TEMPLATES).format(name=topic.title))
         X.append(feats); y.append(0.0)
     r._n_generic = len(GENERIC_OOD)
+    r._generic_dense = []
     for i, text in enumerate(GENERIC_OOD):  # kept last: _calibrate reads them back as the final rows
-        _, _, feats = r._rank(text, exclude_background=i)
+        order, _, feats = r._rank(text, exclude_background=i)
         X.append(feats); y.append(0.0)
+        if r._last_dense_topics is not None:
+            r._generic_dense.append(float(r._last_dense_topics[1][order[0]]))
     return np.array(X), np.array(y), correct / max(1, n_loo)
 
 
 def calibrate(r) -> None:
-    """Fit r.weights, r.threshold, r.answer_threshold and r.background_ratio on calibration_set(r)."""
+    """Fit r.weights, r.threshold, r.answer_threshold, r.background_ratio and r.dense_floor on
+    calibration_set(r)."""
     X, y, loo_top1 = calibration_set(r)
     if y.sum() == 0 or y.sum() == len(y):
         r.weights = np.zeros(len(FEATURE_NAMES))
@@ -116,8 +120,12 @@ def calibrate(r) -> None:
     if len(ratios):
         q = ratios[min(len(ratios) - 1, int(math.ceil((1 - r.params.max_false_reject) * len(ratios))))]
         r.background_ratio = float(min(r.params.background_ratio, max(q, 0.1)))
+    # a dense model's similarity above anything everyday talk reaches lets a rejected question be
+    # confirmed instead (Retriever.retrieve)
+    r.dense_floor = max(r._generic_dense) if r._generic_dense else math.inf
     r.calibration = {
         "background_ratio": r.background_ratio,
+        "dense_floor": r.dense_floor if r._generic_dense else 0.0,
         "loo_top1": loo_top1,
         "in_domain_examples": float(len(pos)),
         "ood_examples": float(len(neg)),

@@ -61,6 +61,8 @@ class RetrievalParams:
     morph_weight: float = 0.8
     char_weight: float = 0.45
     dense_weight: float = 1.2          # ranking weight of the standardised dense similarity (dev: 0.8-1.6 alike)
+    dense_confirm_z: float = 4.0       # a rejected question whose top topic stands out this far (and above
+                                       # the calibrated floor) in dense similarity is confirmed instead
     second_weight: float = 0.75        # bonus for a second matching example of the same topic
     topic_doc_weight: float = 0.5      # weight of the whole topic scored as one document
     topic_doc_answer: bool = True      # the topic document includes the answer text
@@ -215,19 +217,28 @@ class Retriever:
         self._doc_vecs: np.ndarray | None = None
         self.doc_is_answer = np.asarray([k == "answer" for k in doc_kind])
         self._last_dense: np.ndarray | None = None
+        self._last_dense_topics: tuple[np.ndarray, np.ndarray] | None = None
         if p.dense_model_path:
             self.dense = make_encoder(p.dense_model_path)
-            # the answer document as the passage: the whole answer once (an imported answer is the start of
-            # its detail)
+            # example questions and titles are matched to a question as questions (symmetric: e5's "query: "
+            # on both sides); the answer as a passage, the whole answer once (an imported answer is the
+            # start of its detail)
             passages = [t if k != "answer" else (topic.detail if topic.answer in topic.detail
                                                   else f"{topic.answer} {topic.detail}")
                         for t, k, topic in zip(texts, doc_kind, (self.topics[i] for i in doc_topic))]
-            self._doc_vecs = VectorCache(p.dense_cache).passages(self.dense, passages)
+            asked = [i for i, k in enumerate(doc_kind) if k != "answer"]
+            answers = [i for i, k in enumerate(doc_kind) if k == "answer"]
+            cache = VectorCache(p.dense_cache)
+            q_vecs = cache.passages(self.dense, [passages[i] for i in asked], query=True)
+            a_vecs = cache.passages(self.dense, [passages[i] for i in answers])
+            self._doc_vecs = np.empty((len(texts), q_vecs.shape[1]), dtype=np.float32)
+            self._doc_vecs[asked], self._doc_vecs[answers] = q_vecs, a_vecs
             self._query_vec = lru_cache(maxsize=64)(lambda q: self.dense.encode([q], query=True)[0])
         self.weights = np.zeros(len(FEATURE_NAMES))
         self.threshold = 0.5           # below: out of domain
         self.answer_threshold = 0.5    # at or above: answer; in between: ask to confirm the topic
         self.background_ratio = p.background_ratio
+        self.dense_floor = math.inf    # dense similarity above this: confirm rather than reject
         self.calibration: dict[str, float] = {}
         self._calibrate()
 
@@ -253,9 +264,9 @@ class Retriever:
             self._last_dense = self._doc_vecs @ self._query_vec(text)
         return s * self.doc_weight, qm, qc, expanded
 
-    def _dense_topics(self, exclude_docs: np.ndarray | None) -> np.ndarray:
+    def _dense_topics(self, exclude_docs: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Per topic: the mean of the best example's (or title's) and the answer's cosine similarity to
-        the last question, standardised over the topics (documents left out do not count)."""
+        the last question, standardised over the topics (documents left out do not count), and as is."""
         cos = self._last_dense.astype(np.float64)
         if exclude_docs is not None and len(exclude_docs):
             cos[exclude_docs] = -np.inf
@@ -267,7 +278,7 @@ class Retriever:
         topic = np.where(n > 0, np.where(ok, parts, 0.0).sum(axis=0) / np.maximum(n, 1), np.nan)
         topic = np.where(np.isnan(topic), np.nanmin(topic) if np.isfinite(topic).any() else 0.0, topic)
         sd = float(topic.std())
-        return (topic - topic.mean()) / sd if sd > 1e-9 else np.zeros_like(topic)
+        return ((topic - topic.mean()) / sd if sd > 1e-9 else np.zeros_like(topic)), topic
 
     def topics_named(self, text: str, colloquial: bool = True) -> set[str]:
         """The ids of the topics whose title or a keyword is said in the text (spacing ignored; the
@@ -362,8 +373,10 @@ class Retriever:
                   + p.nb_char_scale * self.nb_char.log_likelihood({t: 1.0 for t in qc}, ex_c))
             post = np.exp(ll - ll.max())
             rank = rank + p.nb_weight * post / post.sum()
-        if self._last_dense is not None and p.dense_weight > 0:
-            rank = rank + p.dense_weight * self._dense_topics(exclude_docs)
+        self._last_dense_topics = None
+        if self._last_dense is not None:
+            self._last_dense_topics = self._dense_topics(exclude_docs)
+            rank = rank + p.dense_weight * self._last_dense_topics[0]
         return rank, out
 
     def char_topic_mass(self, qc: set[str]) -> float:
@@ -484,10 +497,17 @@ class Retriever:
         # a kind of question the matched topic never asks or answers ("의료급여 제도는 언제 생겼어요")
         unsupported = sorted(intents.detect_ask_kinds(text) - self._topic_asks[order[0]]) if cands else []
         in_domain = in_domain and not unsupported
+        # said in other words: what the dense model finds closer than any everyday talk gets a
+        # confirmation question rather than a rejection
+        guess = (bool(cands) and not in_domain and not unsupported and self._last_dense_topics is not None
+                 and feats[FEATURE_NAMES.index("length")] > 0
+                 and self._last_dense_topics[1][order[0]] > self.dense_floor
+                 and self._last_dense_topics[0][order[0]] >= self.params.dense_confirm_z)
         tie = in_domain and len(cands) > 1 and cands[1].score >= self.params.tie_ratio * s1
+        in_domain = in_domain or guess
         named = bool(cands) and self._last_names[order[0]] >= 1.0
         return Retrieval(cands, in_domain, conf, tie, dict(zip(FEATURE_NAMES, map(float, feats))),
-                         confident=in_domain and conf >= self.answer_threshold, unsupported=unsupported,
+                         confident=in_domain and not guess and conf >= self.answer_threshold, unsupported=unsupported,
                          named=named)
 
     def _calibrate(self) -> None:

@@ -168,15 +168,16 @@ def make_encoder(spec: str):
 
 
 class VectorCache:
-    """Passage vectors on disk, keyed by encoder and text (var/cache/dense/<encoder>.npz)."""
+    """Document vectors on disk, keyed by encoder and text (var/cache/dense/<encoder>.npz; texts encoded
+    as queries, for symmetric matching, in <encoder>-query.npz)."""
 
     def __init__(self, directory: str | Path | None):
         self.dir = Path(directory) if directory else None
 
-    def passages(self, encoder, texts: list[str]) -> np.ndarray:
+    def passages(self, encoder, texts: list[str], query: bool = False) -> np.ndarray:
         keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
         known: dict[str, np.ndarray] = {}
-        path = self.dir / f"{encoder.name}.npz" if self.dir else None
+        path = self.dir / f"{encoder.name}{'-query' if query else ''}.npz" if self.dir else None
         if path is not None and path.is_file():
             try:
                 with np.load(path, allow_pickle=False) as data:
@@ -185,7 +186,7 @@ class VectorCache:
                 known = {}   # unreadable cache: encode again and rewrite it
         todo = sorted({t for t, k in zip(texts, keys) if k not in known})
         if todo:
-            for t, v in zip(todo, encoder.encode(todo)):
+            for t, v in zip(todo, encoder.encode(todo, query=query)):
                 known[hashlib.sha1(t.encode("utf-8")).hexdigest()] = v
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)

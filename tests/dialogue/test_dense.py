@@ -22,9 +22,11 @@ class ConceptEncoder:
 
     def __init__(self):
         self.calls: list[list[str]] = []
+        self.modes: list[bool] = []
 
     def encode(self, texts, query=False):
         self.calls.append(list(texts))
+        self.modes.append(query)
         out = np.full((len(texts), len(CONCEPTS) + 1), 0.01, dtype=np.float32)
         for i, t in enumerate(texts):
             for j, words in enumerate(CONCEPTS):
@@ -43,6 +45,29 @@ def test_vector_cache_encodes_each_text_once_and_keeps_it_on_disk(tmp_path):
     assert np.allclose(again[0], first[1])
     (tmp_path / "concepts.npz").write_bytes(b"not a npz")           # a broken cache is rebuilt, not fatal
     assert VectorCache(tmp_path).passages(enc, ["치매 검사"]).shape == (1, len(CONCEPTS) + 1)
+
+
+def test_texts_encoded_as_queries_are_cached_apart(tmp_path):
+    enc = ConceptEncoder()
+    VectorCache(tmp_path).passages(enc, ["치매 검사"])
+    VectorCache(tmp_path).passages(enc, ["치매 검사"], query=True)
+    assert enc.modes == [False, True]                              # not taken from the passage cache
+    assert (tmp_path / "concepts-query.npz").is_file()
+    VectorCache(tmp_path).passages(enc, ["치매 검사"], query=True)
+    assert len(enc.calls) == 2
+
+
+def test_example_questions_are_encoded_as_questions_and_answers_as_passages(tmp_path):
+    enc = ConceptEncoder()
+    orig = retrieval.make_encoder
+    retrieval.make_encoder = lambda spec: enc
+    try:
+        Retriever(load_kb(KB_DIR), RetrievalParams(dense_model_path="concepts", dense_cache=str(tmp_path)))
+    finally:
+        retrieval.make_encoder = orig
+    asked, passages = (set().union(*(c for c, m in zip(enc.calls, enc.modes) if m == mode)) for mode in (True, False))
+    assert "틀니 싸게 할 수 있어요?" in asked and "틀니 싸게 할 수 있어요?" not in passages
+    assert any(t.startswith("만 65세 이상이시면 틀니와 임플란트") for t in passages)
 
 
 @pytest.fixture(scope="module")
@@ -75,13 +100,52 @@ def test_dense_similarity_is_not_evidence_for_the_domain_decision(dense_pair):
     assert not on.retrieve("오늘 야구 누가 이겼어요").in_domain
 
 
+class HashedConceptEncoder(ConceptEncoder):
+    """The concepts plus hashed character bigrams, so that texts without a concept differ."""
+
+    name = "hashed-concepts"
+
+    def encode(self, texts, query=False):
+        import zlib
+        base = super().encode(texts, query)
+        out = np.zeros((len(texts), len(CONCEPTS) + 256), dtype=np.float32)
+        for i, t in enumerate(texts):
+            out[i, :len(CONCEPTS)] = 8 * (base[i, :len(CONCEPTS)] > 1.5 * base[i, -1])
+            s = t.replace(" ", "")
+            for a, b in zip(s, s[1:]):
+                out[i, len(CONCEPTS) + zlib.crc32((a + b).encode()) % 256] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def test_a_question_only_the_dense_model_relates_is_confirmed_not_rejected(tmp_path):
+    """Rejected on its words, but closer in meaning to one topic than any everyday talk is to any
+    topic, and standing out among the topics: the kiosk asks whether that topic was meant."""
+    kb = load_kb(KB_DIR)
+    orig = retrieval.make_encoder
+    retrieval.make_encoder = lambda spec: HashedConceptEncoder()
+    try:
+        # eleven topics: the largest possible standing-out is sqrt(10), so the test lowers the bar
+        guess = Retriever(kb, RetrievalParams(dense_model_path="concepts", dense_cache=str(tmp_path),
+                                              dense_confirm_z=2.5))
+        strict = Retriever(kb, RetrievalParams(dense_model_path="concepts", dense_cache=str(tmp_path)))
+    finally:
+        retrieval.make_encoder = orig
+    q = "이빨이 다 빠져서 씹을 수가 없어"
+    assert not strict.retrieve(q).in_domain                       # the words alone do not reach it
+    r = guess.retrieve(q)
+    assert r.top.topic_id == "dentures" and r.in_domain and not r.confident and not r.tie
+    assert guess.calibration["dense_floor"] > 0
+    for everyday in ("오늘 야구 누가 이겼어요", "점심 뭐 먹을까요"):
+        assert not guess.retrieve(everyday).in_domain
+
+
 def test_documents_left_out_do_not_count_in_dense_similarity(dense_pair):
     on, _ = dense_pair
     on.retrieve("치매 검사")
     ti = next(i for i, t in enumerate(on.topics) if t.id == "dementia_center")
-    full = on._dense_topics(None)
+    full = on._dense_topics(None)[0]
     own = np.flatnonzero(on.doc_topic == ti)
-    left_out = on._dense_topics(own)
+    left_out = on._dense_topics(own)[0]
     assert full.argmax() == ti and left_out[ti] == pytest.approx(left_out.min())
 
 
@@ -107,3 +171,15 @@ def test_the_node_passes_its_dense_param_to_the_retriever(monkeypatch):
     assert made == ["e5"] and isinstance(on.node.dialogue.retriever.dense, ConceptEncoder)
     off = Harness(DialogueNode, {"kb": str(KB_DIR), "log_path": ""})
     assert made == ["e5"] and off.node.dialogue.retriever.dense is None
+
+
+def test_the_kiosk_asks_about_that_topic_and_answers_after_a_yes(tmp_path, monkeypatch):
+    from nodes.dialogue.policy import Dialogue, Turn
+    monkeypatch.setattr(retrieval, "make_encoder", lambda spec: HashedConceptEncoder())
+    d = Dialogue(KB_DIR)
+    d.retriever = Retriever(d.kb, RetrievalParams(dense_model_path="hashed", dense_cache=str(tmp_path),
+                                                  dense_confirm_z=2.5))   # eleven topics (see above)
+    first = d.respond("s", Turn(text="이빨이 다 빠져서 씹을 수가 없어"))
+    assert first.kind == "clarify" and first.intent == "confirm" and first.topic == "dentures"
+    then = d.respond("s", Turn(text="네"))
+    assert then.kind == "answer" and then.topic == "dentures"
