@@ -5,18 +5,7 @@ Every sentence is written for these tests; none is taken from a senior set."""
 import pytest
 
 from nodes.dialogue import intents
-from nodes.dialogue.policy import Turn
-
-
-def ask(d, mod, text, sid="t15", first=None):
-    d.reset(sid)
-    if first:
-        d.respond(sid, Turn(first, now=99.0))
-    v = mod.check(text)
-    r = d.respond(sid, Turn(v.masked_text, v, now=100.0))
-    if r.intent == "confirm":
-        r = d.respond(sid, Turn("네", now=101.0))
-    return r
+from tests.senior_turns import ask
 
 
 @pytest.mark.parametrize("text", ["담당자 있는 창구로 좀 데려다 주세요", "직원분 계시는 데로 안내해 줘요"])

@@ -6,14 +6,12 @@ Every sentence is written for these tests; none is taken from a senior set."""
 import pytest
 
 from nodes.dialogue.policy import Turn
+from tests.senior_turns import ask as _ask
 
 
-def ask(d, mod, text, sid="t6", first=None):
-    d.reset(sid)
-    if first:
-        d.respond(sid, Turn(first, now=99.0))
-    v = mod.check(text)
-    return d.respond(sid, Turn(v.masked_text, v, now=100.0))
+def ask(d, mod, text, first=None):
+    """A turn with no automatic "네": tests here answer a confirmation themselves."""
+    return _ask(d, mod, text, sid="t6", first=first, confirm=False)
 
 
 @pytest.mark.parametrize("text", [
