@@ -550,6 +550,7 @@ class Moderated:
     pii: list[str] = field(default_factory=list)
     spans: list[dict[str, Any]] = field(default_factory=list)   # {start, end, category, text}
     score: float = 0.0
+    by_model: bool = False     # the label rests on the classifier alone (no rule or lexicon word)
     stt_confidence: float = 1.0
     session: str = ""
     low_confidence: bool = False

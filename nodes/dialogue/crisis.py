@@ -162,6 +162,10 @@ _LEFT_WAITING = re.compile(
     # a companion who stepped away a moment and has not come back ("딸이 화장실 간다 카고 갔는데 안 오네")
     r"|(아들|딸|영감|며느리|사위|손주|손자|손녀|남편|마누라|할멈|자식|딸내미|요양보호사|보호자|간병인)(이|가|은|는)?[^?]{0,12}"
     r"(화장실|차대|차빼|주차|잠깐|잠시|금방)[^?]{0,10}(갔는데|갔는디|가더니|갔다가|갔거든|간다고하더니|간다카더니|간다더니|간다고하고|간다카고)[^?]{0,4}(안와|안오|안온|안왔|안옵|안보)")
+# the year asked outright, first thing ("지금 몇 년도요 우리 어머니가 집에서 기다리실 텐데"): nobody
+# who knows the year asks it; someone else's question is reported ("몇 년도냐고 물어요"), not asked
+_WHAT_YEAR = re.compile(r"(지금|올해|금년|시방|인자|이제)(이|은|는|가)?(몇년도|몇년|몇해|무슨해)"
+                        r"(요|여|유|예|이요|이여|이유|인교|인가|이가|고|이고|노|지|이지|래요|라요|이래요|이라요|입니까|이오|오|냐|이냐|야|이야)?(요|예)?($|[^고])")
 _OTHER_PERSON = re.compile(r"(어머니|아버지|엄마|아빠|어머님|아버님|남편|아내|영감|할멈|마누라|할머니|할아버지|"
                            r"치매|아들|딸|손주|손자|손녀|친구|이웃|동생|형님|언니|누나|오빠)(가|이|께서|는|은|를|을)")
 
@@ -169,7 +173,8 @@ _OTHER_PERSON = re.compile(r"(어머니|아버지|엄마|아빠|어머님|아버
 def is_confused(text: str) -> bool:
     """The speaker seems confused about the day, the place or why they came, without saying "lost"
     ("지금 몇 년도여 자꾸 헷갈려"). The policy treats it as lost only when no service is named."""
-    return any(_CONFUSED.search(s) and not _OTHER_PERSON.search(s) for s in intents.views(text))
+    return any((_CONFUSED.search(s) and not _OTHER_PERSON.search(s)) or _WHAT_YEAR.match(s)
+               for s in intents.views(text))
 
 
 def left_waiting(text: str) -> bool:

@@ -7,6 +7,7 @@ to retrieval.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from nodes.dialogue.text import normalize
@@ -170,7 +171,7 @@ _FACETS: tuple[tuple[str, str], ...] = (
     # a ceiling asked is who qualifies ("집값이 얼마 밑이어야 되는 거여")
     ("eligibility", r"얼마(밑|아래|이하|미만|안넘|까지)(이어야|여야|라야|이라야|돼야|되야|면|이면|이믄|믄)"
                     # who qualifies asked outright, or "me too" at the end ("… 공짜로 해 주나 나도 되는가")
-                    r"|누가(해당|대상)|대상(은|이)?누구|(나도|저도|우리도|내도)(되|돼|해당|받을수)[가-힣]{0,4}$|(나도|저도|우리도|내도)(대상|해당)(이에요|이여|인가|이가|이요|인교|입니까|이야|이냐|이지|인지|이유|이오)"
+                    r"|누가(해당|대상)|대상(은|이)?누구|(나도|저도|우리도|내도)([가-힣]{2,8}(도|은|는)?)?(되|돼|해당|받을수)[가-힣]{0,4}$|(나도|저도|우리도|내도)(대상|해당)(이에요|이여|인가|이가|이요|인교|입니까|이야|이냐|이지|인지|이유|이오)"
                     # an age said, then whether it counts ("예순 다섯 됐는데 지하철 공짜 되는 거 맞제")
                     r"|(살|예순|일흔|여든|환갑|칠순|팔순|육십|칠십|팔십)[가-힣]{0,3}(됐는데|넘었는데|인데|이여|됐어|넘었어|됐응께|됐으니)[^?]{0,16}(되는거|되는기|돼요|되나|되능교|되는교|되제|되지)"
                     r"|누구(한테|에게|누구|들한테)|어떤(집|사람|분|노인|가구|어르신)(이|가|들이)?(받|해당|대상|되|돼|이여|이에요|인가|이가|이요)"),
@@ -188,8 +189,12 @@ _FACETS: tuple[tuple[str, str], ...] = (
                     r"|(재산|소득|자식|자녀|땅|자동차)(도|은|는|이|을|까지)?(다)?(보는|보나|보노|보요|봐요|보지|따지|따져|계산|들어가나|봅니까)"
                     r"|(받으면|받으믄|받으먼|받고있으면|있으면|있으믄|하면|하믄|다니면|가있으면)[^?]{0,12}(못하|못받|못해|못타|안되|안돼|안나와|끊기|끊겨|끊어지|중단)"),
     ("when", r"(얼마나|며칠|몇일|메칠|오래|한참)(이나|씩)?(걸려|걸리|걸립|걸린|기다려야|기다리)|토요일|일요일|주말|공휴일|밤에도|몇시|멫시|문(을)?(여|열|닫)|언제(쯤)?(나와|나오|들어와|들어오|줘|주|받|까지|부터|신청|입금|지급|돼|되|하|해|열|여|있|시작|가면|가야|와야|오면|오는|올|와요|오나|오노|온다|와|배우|모이|모여)|며칠|몇일|메칠|몇월|무슨요일|날짜|기한|마감|지급일|"
+             # from the birthday on ("예순다섯 되는 생일 지나면 바로 교통카드 되는 거요")
+             r"(생일|생신)(이|만|날)?(지나|지난|되|넘)[가-힣]{0,3}(바로|곧바로|당장|금방|언제)|"
              r"(들어오|나오|입금되|지급되)는날|몇시(까지|부터)|몇년(이|이나)?(지나|마다|만에|에한번|있어야|기다려)|(내는|나오는|들어오는|받는|고지되는|보내는)달"),
     ("apply", r"어디서|어디에서|어데서|워디서|어디로가|어디가|어디에가|어디가면|어디로|어떻게신청"
+              # the steps asked ("등급 받는 절차가 어떻게 되는지", "신청하는 순서 좀")
+              r"|절차|(하는|받는|신청하는|타는|만드는|떼는|등록하는|가입하는)(방법|순서)"
               r"|(어떻게|우째|우예|우찌|어찌|어케|워치케|어뜨케)(다시|새로|또)?(만들|맨들|맹글|맹그|해야|하면|하나|받|해요|해유|하노|합니|떼|뗄|발급)"
               r"|(구청|시청|군청|주민센터|동사무소|면사무소|읍사무소|보건소|공단|은행|우체국)(에|엘|을|를|까지)?((가야|가면|가믄)(되|돼|하)|(가나|가노|가요|가능가)$)"
               r"|아무(치과|병원|약국|은행|안경점|데|곳|주민센터|동사무소|보건소|센터)(나|이나|에서나|라도|이라도|에나|서나|에가)|어느(창구|쪽|건물|층|사무실|과|병원|치과)|몇층|몇번창구"
@@ -222,6 +227,39 @@ ASK_KINDS: tuple[tuple[str, str], ...] = (
                   r"무엇이(좋|낫)|뭘사|뭐사|어떤(걸|거)사|골라(줘|주세요|주이소)|"
                   r"(어디|어느곳|어느데)가(제일|젤|더)?(싸|저렴|좋|나아|낫|맛있)"),
 )
+
+
+# a service asked about as a whole: heard of ("… 주는 사업이 있다던데예"); what the thing named just
+# before is, or what it does ("주야간보호라카는 게 뭐요", "주간 보호 센터라는 데가 뭐 하는 곳이요")
+_HEARD_OF = re.compile(
+    r"(있다|있단|한다|해준다|준다|나온다)(던데|든데|던디|든디|카던데|카든데|카데|더라|드라|면서|메|며|꼬|고하던데|고하데|고들었|는데|는디|길래|캐서|해서)")
+_WHAT_IS = re.compile(
+    r"(이라는|라는|이란|란|라카는|이라카는|이라쿠는|라쿠는|이라고하는|라고하는)(게|거|것|기|건|데)(가|는|이)?(뭐|머|뭣|무엇|무신|뭔)"
+    r"|(이라는|라는|이란|란|라카는|이라카는|이라쿠는|라쿠는|이라고하는|라고하는)?(게|거|것|기|건|데|곳|센터)(가|는|이|은)?"
+    r"(뭐|머|뭣|무엇|무신|뭔)(하는|허는|해주는)(곳|데|거|것|기|건)(이|가)?(예요|에요|여|요|유|이요|인가|인교|이가|고|이고|노|이여|입니까|이오|래요|라요|꼬)")
+_ENDS_A_PHRASE = tuple("은는이가을를에서의도고면며게데요")   # a word ending so is not part of a name said before
+
+
+def asks_what(text: str) -> str | None:
+    """The stretch of the turn (squeezed) that names what is asked about as a whole, with no one
+    aspect: all that comes before "… 있다던데", or the name said just before "…라는 게 뭐요" (the word
+    with the marker and up to three bare words before it: "주간 보호 센터라는", not "… 하는 민화투라는");
+    None when the turn asks no such thing. The policy answers it only when a service is named there."""
+    words = normalize(text).split()
+    said = "".join(words)
+    m = _WHAT_IS.search(said)
+    if m:
+        ends = list(itertools.accumulate(len(w) for w in words))
+        k = next(i for i, e in enumerate(ends) if e > m.start())     # the word the marker is in
+        j = k
+        while j > 0 and k - j < 3 and not words[j - 1].endswith(_ENDS_A_PHRASE):
+            j -= 1
+        return said[ends[j - 1] if j else 0:m.start() + len(m.group(1) or "")]
+    for s in views(text):
+        m = _HEARD_OF.search(s)
+        if m:
+            return s[:m.start()]
+    return None
 
 
 def detect_ask_kinds(text: str) -> set[str]:

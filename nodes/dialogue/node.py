@@ -72,7 +72,7 @@ class DialogueNode(Node):
         from nodes.moderation.engine import Verdict
         verdict = Verdict(label=msg.label, categories=list(msg.categories), hotline=msg.hotline,
                           masked_text=msg.text, spans=[], pii=list(msg.pii), alert=msg.label == "crisis",
-                          score=msg.score)
+                          score=msg.score, by_model=msg.by_model)
         session = msg.session or self.params.session
         confidence = min(msg.stt_confidence, 0.0 if msg.low_confidence else 1.0)
         self.turn(session, Turn(msg.text, verdict, confidence, time.monotonic()), msg.text)

@@ -34,6 +34,8 @@ from nodes.moderation.dialect import standardize_text
 
 # Offered on the greeting and out-of-domain replies when present in the KB (param suggest_topics overrides).
 DEFAULT_SUGGEST = ("basic_pension", "senior_jobs", "dementia_center", "long_term_care", "flu_vaccine")
+# crisis categories the classifier alone has given a lost senior's words (the lost reply calls staff too)
+_LOST_LOOKALIKES = {"crime", "family_violence", "elder_abuse"}
 KINDS = ("answer", "clarify", "ood", "escalate", "crisis", "abuse", "smalltalk")
 
 
@@ -233,7 +235,7 @@ class Dialogue(Replies):
         the vaccine)."""
         if (not r.in_domain and r.named and rule and not r.unsupported and r.top is not None
                 and r.confidence >= 0.3 * self.retriever.threshold
-                and (rule in self.kb.by_id[r.top.topic_id].facets or rule in ("apply", "phone", "proxy"))):
+                and (rule in self.kb.by_id[r.top.topic_id].facets or rule in ("apply", "phone", "proxy", "general"))):
             # the service named outright and one of its aspects asked ("기초연금 나도 받을 수 있나
             # 몰라, 나이는 예순일곱이여"): the rest of the words are talk, not another subject
             r.in_domain = r.confident = True
@@ -316,10 +318,16 @@ class Dialogue(Replies):
         text = (turn.text or "").strip()
         learned = self._learned_intent(text) if label != "crisis" else None
         lost = crisis.is_lost(text) or (crisis.is_confused(text) and not self._names_service(text)) or learned == "lost"
-        if label == "crisis" and lost and list(getattr(v, "categories", None) or []) == ["crime"] \
-                and crisis.left_waiting(text):
+        categories = set(getattr(v, "categories", None) or [])
+        if label == "crisis" and lost and categories == {"crime"} and crisis.left_waiting(text):
             # a companion who has not come back is the "missing person" sense of moderation's crime
             # category; the senior left waiting gets the lost reply (the same 112 and staff call)
+            label = "allow"
+        elif label == "crisis" and getattr(v, "by_model", False) and crisis.is_lost(text) \
+                and categories <= _LOST_LOOKALIKES:
+            # the classifier alone, with no word of violence or threat, heard harm in a disoriented
+            # senior's words ("영감 밥 차려야 되는데 집을 못 찾겠소"); they say where they are lost, so
+            # they get the lost reply, which calls staff just the same
             label = "allow"
         if label == "crisis" or lost:
             categories = list(getattr(v, "categories", None) or []) if label == "crisis" else ["lost"]
@@ -393,7 +401,10 @@ class Dialogue(Replies):
         # the ranking reads dialect endings in standard form ("맨들라믄 어데로 가능교" -> "만들려면 어디로
         # 가나요"): the knowledge base is written in standard Korean
         r = self.retriever.retrieve(standardize_text(text) if self.params.standard_retrieval else text)
-        self._prefer_facet(r, facet, rule)
+        # a named service asked about as a whole is in the domain too ("실버카 주는 사업이 있다던데예")
+        subject = intents.asks_what(text) if rule is None and r.top is not None else None
+        general = subject is not None and r.top.topic_id in self.retriever.topics_named(subject)
+        self._prefer_facet(r, facet, rule or ("general" if general else None))
         self._prefer_whole_service(r, text)
         self._prefer_named(r, text)
         self._drop_negated(r, text)

@@ -147,19 +147,21 @@ def _one_letter_apart(a: str, b: str) -> bool:
 
 
 class NameSlips:
-    """A service name with one sound misheard by speech recognition ("기초 년금", "경노당", "궁민연금",
+    """A service name with a sound misheard by speech recognition ("기초 년금", "경노당", "궁민연금",
     "치매 안심 쎈터"): a stretch of the question that differs from a name of three syllables or more
-    in one letter of one syllable, and that the knowledge base itself never says ("주민센터" is said, so
+    in one letter of one syllable, or from a name of five syllables or more in one letter of each of two
+    syllables ("치매 안심 샌타"), and that the knowledge base itself never says ("주민센터" is said, so
     it is never a slip of 주민세), names it."""
 
     def __init__(self, names: dict[str, str], said: str):
         self.said = said
-        self.index: dict[tuple[str, str, int], list[tuple[str, str]]] = {}
+        # keyed by the name with the misheard syllables left out (their positions in the key)
+        self.index: dict[tuple, list[tuple[str, str]]] = {}
         for name, canon in names.items():
             if 3 <= len(name) <= 8 and all("가" <= c <= "힣" for c in name):
-                for i in range(len(name)):
-                    self.index.setdefault((name[:i], name[i + 1:], len(name)), []).append((name, canon))
-        self.lengths = sorted({key[2] for key in self.index})
+                for slipped in _slip_positions(len(name)):
+                    self.index.setdefault(_slip_key(name, slipped), []).append((name, canon))
+        self.lengths = sorted({len(name) for entries in self.index.values() for name, _ in entries})
 
     def find(self, text: str) -> list[str]:
         """The canonical names misheard in a normalised text (spacing as said)."""
@@ -173,16 +175,25 @@ class NameSlips:
             for start in (s for s in starts if s + n <= len(squeezed)):
                 # a name starts a word; a short one is said within it ("경노당은", not "노인 인식표")
                 w = squeezed[start:start + n]
-                if n == 3 and word_of[start] != word_of[start + 2]:
+                if n == 3 and word_of[start] != word_of[start + 2] or w in self.said:
                     continue
-                for i in range(n):
-                    if start + i in word_end and w[i] in _PARTICLE_SYLLABLES:
+                for slipped in _slip_positions(n):
+                    if any(start + i in word_end and w[i] in _PARTICLE_SYLLABLES for i in slipped):
                         continue   # "핸드폰이" is 핸드폰 and a particle, not 핸드폰비
-                    for name, canon in self.index.get((w[:i], w[i + 1:], n), ()):
-                        if ("가" <= w[i] <= "힣" and _one_letter_apart(w[i], name[i]) and canon not in out
-                                and w not in self.said):
+                    for name, canon in self.index.get(_slip_key(w, slipped), ()):
+                        if canon not in out and all("가" <= w[i] <= "힣" and _one_letter_apart(w[i], name[i])
+                                                    for i in slipped):
                             out.append(canon)
         return out
+
+
+def _slip_positions(n: int) -> list[tuple[int, ...]]:
+    """The syllables that may be misheard in a name of n syllables: any one, or any two from five."""
+    return [(i,) for i in range(n)] + (list(itertools.combinations(range(n), 2)) if n >= 5 else [])
+
+
+def _slip_key(word: str, slipped: tuple[int, ...]) -> tuple:
+    return (len(word), slipped, "".join(c for i, c in enumerate(word) if i not in slipped))
 
 
 class Analyzer:

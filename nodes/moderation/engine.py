@@ -68,6 +68,7 @@ class Verdict:
     alert: bool
     score: float               # confidence 0..1 in the label's evidence; for allow, the ML
                                # backend's abuse probability, or 0.0 without one
+    by_model: bool = False     # the label rests on the classifier alone: no rule or lexicon word matched
 
 
 @dataclass
@@ -79,6 +80,7 @@ class _Hit:
     hotline: str | None = None
     priority: int = 99
     firm: bool = False
+    by_model: bool = False
 
 
 class Moderator:
@@ -134,7 +136,7 @@ class Moderator:
             excluded = len(text.split()) < _MODEL_ABUSE_MIN_WORDS or (
                 abuse_category != "threat" and self._model_excluded(norm))
             if not abuse_hits and p_abuse >= max(bar, self.abuse_threshold) and not excluded:
-                abuse_hits.append(_Hit(0, len(text), abuse_category, p_abuse))
+                abuse_hits.append(_Hit(0, len(text), abuse_category, p_abuse, by_model=True))
             if crisis_hits and p < self.crisis_veto:
                 # the rules matched words; the whole utterance says otherwise (unless a firm rule)
                 crisis_hits = [h for h in crisis_hits if h.firm]
@@ -143,13 +145,13 @@ class Moderator:
                 # that category ("뉴스에서 불이 났다는", "가슴이 하나도 안 아파요"); the model
                 # does not see those.
                 hotline, priority = self._hotline.get(category, ("119", 0))
-                crisis_hits.append(_Hit(0, len(text), category, p, hotline, priority))
+                crisis_hits.append(_Hit(0, len(text), category, p, hotline, priority, by_model=True))
 
         ml_score = None
         if self._ml is not None:
             ml_score, ml_category = self._ml.abuse_probability(text)
             if not abuse_hits and ml_score >= self.ml_threshold:
-                abuse_hits.append(_Hit(0, len(text), ml_category, ml_score))
+                abuse_hits.append(_Hit(0, len(text), ml_category, ml_score, by_model=True))
 
         # Evidence text is masked too: a hit may cover a number (the classifier's covers everything).
         spans = [Span(h.start, h.end, h.category, _masked_slice(text, h.start, h.end, pii_spans))
@@ -162,13 +164,14 @@ class Moderator:
             crisis_hits.sort(key=lambda h: h.priority)  # most urgent first: categories[0] goes with hotline
             urgent = crisis_hits[0]
             return Verdict("crisis", _unique(h.category for h in crisis_hits), urgent.hotline, masked,
-                           spans, pii_kinds, True, max(h.score for h in crisis_hits))
+                           spans, pii_kinds, True, max(h.score for h in crisis_hits),
+                           all(h.by_model for h in crisis_hits))
         if abuse_hits:
             score = max(h.score for h in abuse_hits)
             if ml_score is not None:
                 score = max(score, ml_score)
             return Verdict("abuse", _unique(h.category for h in abuse_hits), None, masked, spans,
-                           pii_kinds, False, score)
+                           pii_kinds, False, score, all(h.by_model for h in abuse_hits))
         return Verdict("allow", [], None, masked, spans, pii_kinds, False,
                        ml_score if ml_score is not None else 0.0)
 

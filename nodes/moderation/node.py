@@ -50,7 +50,7 @@ class ModerationNode(Node):
                  if s.category in v.pii or s.category in v.categories]
         self.publish("moderated", Moderated(
             text=v.masked_text, label=v.label, categories=list(v.categories), hotline=v.hotline,
-            pii=list(v.pii), spans=spans, score=float(v.score), stt_confidence=msg.confidence,
+            pii=list(v.pii), spans=spans, score=float(v.score), by_model=v.by_model, stt_confidence=msg.confidence,
             session=msg.session, low_confidence=msg.low_confidence, utterance=msg.utterance,
             source=msg.source))
         if v.label != "allow" or v.pii:
