@@ -117,3 +117,15 @@ def test_from_the_birthday_on_is_when_the_transit_card_starts(d, mod):
                                           ("기초연금 언제 들어와요", None)])
 def test_what_is_asked_about_as_a_whole(text, subject):
     assert intents.asks_what(text) == subject, text
+
+
+@pytest.mark.parametrize("text,facet", [
+    ("통장님께 말하면 대신 에너지바우처 신청 해 주나", "proxy"),
+    ("조카가 컴퓨터로 내 기초연금 신청해 줘도 돼요", "proxy"),
+    ("며느리가 위임장 들고 가면 대신 뗄 수 있어요", "proxy"),
+    ("복지카드 약국에서 쓰는 방법 좀 알려 줘", "apply"),
+    ("독감 주사는 일 년에 한 번 맞는 거요", "when"),
+    ("아들이 돈 내 주면 돼요", "amount"),
+])
+def test_more_aspect_cues(text, facet):
+    assert intents.detect_facet(text) == facet, text
