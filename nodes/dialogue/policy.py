@@ -375,6 +375,9 @@ class Dialogue(Replies):
         if intent == "greeting":
             return self._greeting()
         greeted, text = intents.strip_greeting(text)
+        if greeted and s.topic is None and not self._topic_words(text) and intents.detect_intent(text) is None \
+                and intents.detect_facet(text) is None and self._learned_intent(text) is None:
+            return self._greeting()   # "안녕허세유 나 또 왔슈 잘 있었슈": a greeting and talk, no subject
         if greeted:   # "안녕하세요, 기초연금 받을 수 있어요?": a greeting back, then the answer
             r = self._question(s, text, intents.detect_intent(text))
             return dataclasses.replace(r, text=f"안녕하세요. {r.text}")
