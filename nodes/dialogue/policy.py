@@ -35,7 +35,7 @@ from nodes.moderation.dialect import standardize_text
 # Offered on the greeting and out-of-domain replies when present in the KB (param suggest_topics overrides).
 DEFAULT_SUGGEST = ("basic_pension", "senior_jobs", "dementia_center", "long_term_care", "flu_vaccine")
 # crisis categories the classifier alone has given a lost senior's words (the lost reply calls staff too)
-_LOST_LOOKALIKES = {"crime", "family_violence", "elder_abuse"}
+_LOST_LOOKALIKES = {"crime", "family_violence", "elder_abuse", "financial_abuse"}
 KINDS = ("answer", "clarify", "ood", "escalate", "crisis", "abuse", "smalltalk")
 
 
@@ -278,7 +278,11 @@ class Dialogue(Replies):
             return
         plain = self._named(text, colloquial=False) - {STAFF_TOPIC}
         if len(plain) == 1 and r.top.topic_id not in self._named(text):
-            self._promote(r, plain, 0.75)
+            # further behind when the top topic leads only on words the named one says too ("기초연금
+            # 매달 며칠에 들어와요" is not about 장애인연금 for matching its "매달 며칠에 들어와요?")
+            (name,) = plain
+            close = self._named(text) - {STAFF_TOPIC} == plain and self.retriever.covers(name, r.top.topic_id, text)
+            self._promote(r, plain, 0.6 if close else 0.75)
 
     def _drop_negated(self, r, text: str) -> None:
         """A topic named only to be set aside ("경로당 말고 낮에 뭐 배우러 다닐 데") is not the one asked
@@ -323,8 +327,7 @@ class Dialogue(Replies):
             # a companion who has not come back is the "missing person" sense of moderation's crime
             # category; the senior left waiting gets the lost reply (the same 112 and staff call)
             label = "allow"
-        elif label == "crisis" and getattr(v, "by_model", False) and crisis.is_lost(text) \
-                and categories <= _LOST_LOOKALIKES:
+        elif label == "crisis" and getattr(v, "by_model", False) and lost and categories <= _LOST_LOOKALIKES:
             # the classifier alone, with no word of violence or threat, heard harm in a disoriented
             # senior's words ("영감 밥 차려야 되는데 집을 못 찾겠소"); they say where they are lost, so
             # they get the lost reply, which calls staff just the same
@@ -390,6 +393,9 @@ class Dialogue(Replies):
                             suggestions=[t.title for t in self._suggest], intent="chitchat")
         if intent == "help":
             return self._greeting(intent="help")
+        if intents.is_hearsay(text) and not self._named(text) - {STAFF_TOPIC}:
+            return Response("smalltalk", "그런 소식은 제가 잘 몰라요. 나라에서 받는 도움이나 서류는 무엇이든 물어봐 주세요.",
+                            suggestions=[t.title for t in self._suggest], intent="chitchat")
         pending, s.pending = s.pending, []
         pending_facet, s.pending_facet = s.pending_facet, None
         yes_no = intents.detect_yes_no(text)

@@ -127,6 +127,7 @@ _NOT_A_NAME = {"우리", "그거", "저거", "이거", "무슨", "어떤", "나�
 
 # Tags of single morphemes that say what is asked about (aspect words aside).
 _CONTENT_TAGS = ("NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SH")
+_QUESTION_WORDS = {"며칠", "언제", "얼마", "어디", "누구", "무엇", "뭐"}
 
 
 def _features(s1: float, cov_m: float, cov_c: float, oov_m: float, oov_c: float, oov_n: float,
@@ -183,6 +184,7 @@ class Retriever:
         self._names = [(ti, n) for ti, t in enumerate(self.topics)
                        for n in {normalize(x).replace(" ", "") for x in (t.title, *t.keywords)} if len(n) >= 2]
         # everything a topic says (examples, names, answer, how to apply, facets): one count per text
+        self._index = {t.id: ti for ti, t in enumerate(self.topics)}
         self._topic_vocab: list[Counter] = []
         for topic in self.topics:
             vocab: Counter = Counter()
@@ -288,6 +290,17 @@ class Retriever:
         KB's colloquial synonyms count unless colloquial is False): "기초연금 들어오는 날" names basic_pension."""
         squeezed = normalize(self.analyzer.expand(text) if colloquial else text).replace(" ", "")
         return {self.topics[ti].id for ti, name in self._names if name in squeezed}
+
+    def covers(self, topic_id: str, other_id: str, text: str) -> bool:
+        """The first topic's text says every noun of the question, and the other's says no word of it the
+        first never does (aspect and question words aside): "기초연금 매달 며칠에 들어와요" is covered by
+        기초연금 against 장애인연금; "국민연금 … 낸 거 한꺼번에 돌려받을" is not (반환일시금 says 돌려받다)."""
+        a, b = (self._topic_vocab[self._index[t]] for t in (topic_id, other_id))
+        tags = self.analyzer._analyze(text)[2]
+        words = {t: tag.split("-")[0] for t, tag in tags.items() if len(t) > 1 and t not in ASPECT_WORDS
+                 and t not in _QUESTION_WORDS and tag.split("-")[0] in _CONTENT_TAGS}
+        return (all(a.get(t, 0) > 0 for t, tag in words.items() if tag.startswith("NN"))
+                and not any(b.get(t, 0) > 0 and a.get(t, 0) == 0 for t in words))
 
     def unknown_service(self, text: str) -> str | None:
         """A service named by a word the knowledge base never says ("주택연금", "마을변호사", "백원 택시"):
