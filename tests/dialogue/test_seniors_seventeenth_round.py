@@ -119,3 +119,45 @@ def test_a_lost_senior_the_classifier_alone_heard_as_a_victim_gets_the_lost_repl
         v = Verdict("crisis", [category], "112", "…", [], [], True, 0.6, False)   # a rule word: a crisis
         r = d.respond(f"r-{category}", Turn(text="여기가 어딘지 하나도 모르겠어", verdict=v))
         assert (r.kind, r.intent) == ("crisis", "crisis"), (category, r.kind, r.intent)
+
+
+# After the seventeenth blind set's one score (it is development data now)
+
+@pytest.mark.parametrize("text,category", [
+    ("우리 할멈이 아까부터 입이 한쪽으로 돌아갔는데 한숨 자면 괜찮아지겠지", "medical"),
+    ("재작년에 약 먹고 응급실에 실려 갔었거든 근데 요즘 다시 그 생각이 나", "suicide"),
+])
+def test_a_stroke_sign_and_a_returning_thought_after_an_attempt_are_crises(mod, text, category):
+    v = mod.check(text)
+    assert v.label == "crisis" and category in v.categories, (text, v.label, v.categories)
+
+
+@pytest.mark.parametrize("text", ["이거 말고 사무실에 있는 총각한테 물어봐야겠어", "사람이 와서 좀 알려 주면 좋겠는데"])
+def test_a_person_asked_to_come_or_a_clerk_to_ask_is_a_staff_call(d, mod, text):
+    assert ask(d, mod, text).kind == "escalate", text
+
+
+def test_a_dialect_greeting_with_a_trailing_ing(d, mod):
+    assert ask(d, mod, "워메 반갑소잉").intent == "greeting"
+
+
+def test_not_knowing_which_way_home_is_a_lost_senior(d, mod):
+    r = ask(d, mod, "우리 집이 어느 쪽이여 골목이 다 비슷해가")
+    assert (r.kind, r.intent) == ("crisis", "lost"), (r.kind, r.intent)
+
+
+@pytest.mark.parametrize("said,standard", [
+    ("경로당 어디 이수과", "경로당 어디 있어요"),
+    ("그게 무신 거우꽈", "그게 무슨 거예요"),
+    ("어드렇게 하면 되갔소", "어떻게 하면 되겠소"),
+    ("집에 갔소", "집에 갔소"),
+])
+def test_jeju_and_north_korean_forms_in_standard_korean(said, standard):
+    assert standardize_text(said) == standard
+
+
+@pytest.mark.parametrize("text,topic", [("경로당이 뭐 허는 디여", "kyungrodang"),
+                                        ("낮에 노인 맡아 주는 데 어디 있어요", "ltc_insurance_grade")])
+def test_what_a_place_does_and_day_care_said_plainly(d, mod, text, topic):
+    r = ask(d, mod, text)
+    assert (r.kind, r.topic) == ("answer", topic), (text, r.kind, r.topic)
