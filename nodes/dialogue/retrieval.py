@@ -296,7 +296,7 @@ class Retriever:
         first never does (aspect and question words aside): "기초연금 매달 며칠에 들어와요" is covered by
         기초연금 against 장애인연금; "국민연금 … 낸 거 한꺼번에 돌려받을" is not (반환일시금 says 돌려받다)."""
         a, b = (self._topic_vocab[self._index[t]] for t in (topic_id, other_id))
-        tags = self.analyzer._analyze(text)[2]
+        tags = self.analyzer.analyze_tagged(text, expand=False)[2]
         words = {t: tag.split("-")[0] for t, tag in tags.items() if len(t) > 1 and t not in ASPECT_WORDS
                  and t not in _QUESTION_WORDS and tag.split("-")[0] in _CONTENT_TAGS}
         return (all(a.get(t, 0) > 0 for t, tag in words.items() if tag.startswith("NN"))
