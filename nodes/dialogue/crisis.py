@@ -82,7 +82,7 @@ def script(categories: list[str], hotline: str | None) -> tuple[str, CrisisScrip
 # A senior who does not know where they are or how to get home: first person only (a family
 # member who wanders is a question about 배회감지기 or 치매안심센터, not a senior lost here).
 _LOST = re.compile(
-    r"여기가어디|여기어디(예요|에요|여|인가|지|요|야|고|노)|(여기|여)가?어딘(지|가|교|고|데|겨|여|요)|어딘지(잘|하나도|통|도무지|전혀)?모르|어디인지(잘|하나도|통|도무지|전혀)?모르|어디로가야할지모르"
+    r"여기가어디|여기어디(예요|에요|여|인가|지|요|야|고|노)|(여기|여)가?(어딘|어덴)(지|가|교|고|데|겨|여|요)|어딘지(잘|하나도|통|도무지|전혀)?모르|어디인지(잘|하나도|통|도무지|전혀)?모르|어디로가야할지모르"
     r"|집에(어떻게|우째|어찌|어케)?(가고싶|가야되|가야하|갈래|보내)|집에가는길|집(으로)?가는길을?(모르|잃|까먹|잊)"
     # which flat was home ("우리 집이 몇 동이더라 아파트가 다 똑같아서 못 찾겠다")
     r"|(우리집|내집)(이|은)?몇(동|호)(이더라|인지|이었|였|이드라|이여)|(아파트|집)(가|이|들이)?다똑같[^?]{0,10}못찾"

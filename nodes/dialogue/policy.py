@@ -233,12 +233,13 @@ class Dialogue(Replies):
         not the one about combining pensions). Only an aspect the patterns see (`rule`) makes a question
         in the domain: the learned one is less precise ("독감 걸렸는데 무슨 약 먹어요" is not where to get
         the vaccine)."""
-        if (not r.in_domain and r.named and rule and not r.unsupported and r.top is not None
+        if ((not r.in_domain or r.near) and r.named and rule and not r.unsupported and r.top is not None
                 and r.confidence >= 0.3 * self.retriever.threshold
                 and (rule in self.kb.by_id[r.top.topic_id].facets or rule in ("apply", "phone", "proxy", "general"))):
             # the service named outright and one of its aspects asked ("기초연금 나도 받을 수 있나
             # 몰라, 나이는 예순일곱이여"): the rest of the words are talk, not another subject
             r.in_domain = r.confident = True
+            r.near = False
         if facet not in FACET_KEYS or not r.in_domain or len(r.candidates) < 2:
             return
         top, second = r.candidates[0], r.candidates[1]
@@ -461,8 +462,8 @@ class Dialogue(Replies):
                 s.pending, s.pending_facet = ids, facet
                 return Response("clarify", f"{intents.josa(a.title, '과', '와')} {b.title} 중에서 어느 것을 여쭤보셨어요?",
                                 suggestions=[a.title, b.title], score=r.confidence, intent="tie")
-        elif not r.confident and (current is None or r.top.topic_id != current.id) and not r.named:
-            # in the domain but not sure of the topic: ask before answering
+        elif (not r.confident and not r.named or r.near) and (current is None or r.top.topic_id != current.id):
+            # in the domain but not sure of the topic (or just short of the threshold): ask before answering
             topic = self.kb.by_id[r.top.topic_id]
             s.pending, s.pending_facet = [topic.id], facet
             return Response("clarify", f"혹시 {topic.title}에 대해 여쭤보신 건가요?", topic=topic.id,

