@@ -1,7 +1,9 @@
-"""Services that recur across the blind senior sets and that the KB did not cover (docs/dialogue.md,
-"Coverage for services that recur"): grandparents raising grandchildren, renouncing an inheritance,
-free entry to the palaces, the local longevity allowance, registering as a national merit holder. Every
-sentence is written for these tests; none is taken from a senior set."""
+"""The eighteenth and nineteenth rounds (docs/dialogue.md, "Coverage, a confirmation before a rejection,
+and the eighteenth and nineteenth blind sets"): services that recur across the blind senior sets and
+that the KB did not cover (grandparents raising grandchildren, renouncing an inheritance, free entry to
+the palaces, the local longevity allowance, registering as a national merit holder), a turn just short
+of the threshold confirmed rather than rejected, and the dialect, control and crisis forms those sets
+showed. Every sentence is written for these tests; none is taken from a senior set."""
 import datetime as dt
 
 import pytest
@@ -115,3 +117,44 @@ def test_a_breathing_machine_failing_and_water_rising_are_crises(mod, text):
 @pytest.mark.parametrize("text", ["산소 기계 대여하는 데 어디 있어요", "산소 발생기 쓰면 전기요금 감면 돼요"])
 def test_asking_about_a_breathing_machine_is_not_a_crisis(mod, text):
     assert mod.check(text).label == "allow", text
+
+
+# After blind19's one score: every sentence below is new.
+
+def test_money_coming_in_is_a_when_question_not_a_cost():
+    from nodes.dialogue import intents
+    assert intents.detect_facet("연금 돈 들어오는 날이 며칠이고") == "when"
+    assert intents.detect_facet("틀니 하는데 돈 들어요") == "amount"
+
+
+@pytest.mark.parametrize("text,kind,intent", [
+    ("나는 이런 기계 몰라유 사람이 직접 좀 해 주믄 좋겄는디", "escalate", "staff"),
+    ("다시 곧아 줍서게 몬 들었수게", None, "repeat"),
+    ("아이고 욕봤소 인자 갈라요", "smalltalk", "goodbye"),
+])
+def test_more_control_turns_in_dialect(d, mod, text, kind, intent):
+    r = ask(d, mod, text, first="기초연금 받을 수 있어요?")
+    assert r.intent == intent and kind in (None, r.kind), (text, r.kind, r.intent)
+
+
+@pytest.mark.parametrize("text", ["우리 집 주소를 까먹어뿟소 몇 번지더라", "장에 갔다 오는 길인디 어디로 가사 우리 집인지 몰르쿠다"])
+def test_a_forgotten_address_and_the_way_home_are_a_lost_senior(d, mod, text):
+    r = ask(d, mod, text)
+    assert (r.kind, r.intent) == ("crisis", "lost"), (text, r.kind, r.intent)
+
+
+@pytest.mark.parametrize("text", ["소나기가 퍼부어서 물이 부엌까지 차올라요 문이 안 열려요",
+                                  "밭에 간 할멈이 날이 캄캄한데 아직 안 내려와요"])
+def test_water_up_to_a_room_and_someone_not_down_from_the_hills_are_crises(mod, text):
+    assert mod.check(text).label == "crisis", text
+
+
+@pytest.mark.parametrize("text", ["비만 오면 물이 방까지 들어와요 집 고쳐 주는 거 있어요",
+                                  "재작년 태풍 때 물이 방까지 들어왔다던데 그 집은 지원받았대요"])
+def test_water_in_a_question_about_repairs_or_a_past_storm_is_not_a_crisis(mod, text):
+    assert mod.check(text).label == "allow", text
+
+
+def test_the_disaster_reply_fits_a_flood_as_well_as_a_fire(d, mod):
+    r = ask(d, mod, "소나기가 퍼부어서 물이 부엌까지 차올라요 문이 안 열려요")
+    assert r.kind == "crisis" and "연기" not in r.text and r.hotline == "119", (r.kind, r.text)
