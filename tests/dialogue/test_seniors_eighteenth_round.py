@@ -98,6 +98,10 @@ def test_the_dialect_map_reads_eu_forms_of_where_and_how(raw, standard):
     ("주무관 누구 없어유 직접 여쭤볼라는디", "escalate", "staff"),
     ("뭐라 캤노 다시 함 말해 주이소", None, "repeat"),
     ("버스에서 잘못 내렸는갑다 여가 어덴고", "crisis", "lost"),
+    # after blind19's score
+    ("나는 이런 기계 몰라유 사람이 직접 좀 해 주믄 좋겄는디", "escalate", "staff"),
+    ("다시 곧아 줍서게 몬 들었수게", None, "repeat"),
+    ("아이고 욕봤소 인자 갈라요", "smalltalk", "goodbye"),
 ])
 def test_control_turns_in_dialect(d, mod, text, kind, intent):
     r = ask(d, mod, text, first="기초연금 받을 수 있어요?")
@@ -125,16 +129,6 @@ def test_money_coming_in_is_a_when_question_not_a_cost():
     from nodes.dialogue import intents
     assert intents.detect_facet("연금 돈 들어오는 날이 며칠이고") == "when"
     assert intents.detect_facet("틀니 하는데 돈 들어요") == "amount"
-
-
-@pytest.mark.parametrize("text,kind,intent", [
-    ("나는 이런 기계 몰라유 사람이 직접 좀 해 주믄 좋겄는디", "escalate", "staff"),
-    ("다시 곧아 줍서게 몬 들었수게", None, "repeat"),
-    ("아이고 욕봤소 인자 갈라요", "smalltalk", "goodbye"),
-])
-def test_more_control_turns_in_dialect(d, mod, text, kind, intent):
-    r = ask(d, mod, text, first="기초연금 받을 수 있어요?")
-    assert r.intent == intent and kind in (None, r.kind), (text, r.kind, r.intent)
 
 
 @pytest.mark.parametrize("text", ["우리 집 주소를 까먹어뿟소 몇 번지더라", "장에 갔다 오는 길인디 어디로 가사 우리 집인지 몰르쿠다"])
