@@ -35,6 +35,11 @@ from nodes.moderation.dialect import standardize_text
 # Offered on the greeting and out-of-domain replies when present in the KB (param suggest_topics overrides).
 DEFAULT_SUGGEST = ("basic_pension", "senior_jobs", "dementia_center", "long_term_care", "flu_vaccine")
 # crisis categories the classifier alone has given a lost senior's words (the lost reply calls staff too)
+# a word set aside: "신분증 말고", "기초수급은 아닌데" (Dialogue._negated)
+_ASIDE = r"[가-힣0-9]*?(?:은|는|이|가)? ?(?:말고|빼고|말구|아니고|아닌데|아닌디|아니지만|아니어도|아니라도)"
+# a paper to bring ("등본 떼 와야", "증명서도 있어야", "주민증만 있으믄") and the end of a clause before it
+_BRING = re.compile(r"^(떼와|떼가|떼어와|떼어가|떼야|가져|가지고|갖고|챙겨|있어야|있으면|있으믄|있음|필요)")
+_CLAUSE_END = re.compile(r"(면|믄|서|고|데|디|까|려|라|요|때)$")
 _LOST_LOOKALIKES = {"crime", "family_violence", "elder_abuse", "financial_abuse"}
 KINDS = ("answer", "clarify", "ood", "escalate", "crisis", "abuse", "smalltalk")
 
@@ -227,14 +232,22 @@ class Dialogue(Replies):
 
     # -- decision ----------------------------------------------------------
 
-    def _prefer_facet(self, r, facet: str | None, rule: str | None) -> None:
+    def _prefer_facet(self, r, text: str, facet: str | None, rule: str | None) -> None:
         """A named service with one of its aspects asked is in the domain; of two close topics, the one
         whose text answers the aspect asked wins ("기초연금 언제 들어와요": the topic with a payment day,
         not the one about combining pensions). Only an aspect the patterns see (`rule`) makes a question
         in the domain: the learned one is less precise ("독감 걸렸는데 무슨 약 먹어요" is not where to get
         the vaccine)."""
+        if ((not r.in_domain or r.near) and not r.named and rule and not r.unsupported and len(r.candidates) > 1
+                and r.features.get("oov_noun", 1.0) < 0.3):
+            # the one service named outright, close behind a topic the turn never names ("기초 연금 돈
+            # 들어오는 날이 며칠이고": 기초연금, not the topic on combining it with the national pension),
+            # in words the KB mostly says ("국민연금 주식 투자 수익률" is not a question on the pension paid)
+            named = self._named(text, colloquial=False) - {STAFF_TOPIC} - self._negated(text)
+            if len(named) == 1:
+                self._promote(r, named, 0.6)
         if ((not r.in_domain or r.near) and r.named and rule and not r.unsupported and r.top is not None
-                and r.confidence >= 0.3 * self.retriever.threshold
+                and r.confidence >= 0.25 * self.retriever.threshold
                 and (rule in self.kb.by_id[r.top.topic_id].facets or rule in ("apply", "phone", "proxy", "general"))):
             # the service named outright and one of its aspects asked ("기초연금 나도 받을 수 있나
             # 몰라, 나이는 예순일곱이여"): the rest of the words are talk, not another subject
@@ -290,18 +303,41 @@ class Dialogue(Replies):
         about: the next candidate takes its place."""
         if r.top is None or len(r.candidates) < 2 or not r.in_domain or r.candidates[1].topic_id == STAFF_TOPIC:
             return   # (a call for staff is an action, never the service asked about in place of another)
-        # the word said just before "말고" ("인감 떼러 왔는데 신분증 말고": 신분증, not 인감; "노인일자리
-        # 신청서 말고": the form, not the service), or before "… 아닌데" ("기초수급은 아닌데")
-        aside = r"[가-힣0-9]*?(?:은|는|이|가)? ?(?:말고|빼고|말구|아니고|아닌데|아닌디|아니지만|아니어도|아니라도)"
-        spaced = normalize(standardize_text(text))
-        negated = re.findall(aside, spaced)
-        if not negated or not any(self.retriever.topics_named(n) & {r.top.topic_id} for n in negated):
+        if r.top.topic_id not in self._negated(text):
             return
-        rest = re.sub(aside, " ", spaced)
-        if r.top.topic_id in self.retriever.topics_named(rest):
-            return   # named again outside the aside
+        rest = re.sub(_ASIDE, " ", normalize(standardize_text(text)))
         r.candidates[0], r.candidates[1] = r.candidates[1], r.candidates[0]
         r.tie, r.named = False, r.candidates[0].topic_id in self.retriever.topics_named(rest)
+
+    def _prefer_applied_for(self, r, text: str, facet: str | None) -> None:
+        """A paper named as a thing to bring is not the service asked about: "주택연금 들라믄 등기부등본
+        떼 와야 되는겨" asks what 주택연금 needs, not how to get the register copy."""
+        if facet != "documents" or r.top is None or len(r.candidates) < 2 or not r.in_domain:
+            return
+        words = normalize(standardize_text(text)).split()
+        brought: set[str] = set()
+        for i, w in enumerate(words):
+            cue = _BRING.match(w) or (w in ("떼", "떼어") and words[i + 1:i + 2] and words[i + 1][0] in "와가")
+            if not cue or i == 0:
+                continue
+            span = []   # the words just before the cue, back to a verb ending ("들라믄", "할 때")
+            for prev in reversed(words[max(0, i - 5):i]):
+                if not span and prev in ("같은", "그런", "이런", "거", "것", "것도", "거도", "것만", "거만", "도", "만"):
+                    continue   # "등기부등본 같은 거 떼 와야"
+                if _CLAUSE_END.search(prev) or prev == "때" or len(span) == 3:
+                    break
+                span.insert(0, prev)
+            brought |= self.retriever.topics_named(" ".join(span)) if span else set()
+        if r.top.topic_id in brought:
+            self._promote(r, self._named(text) - brought - {STAFF_TOPIC}, 0.3)
+
+    def _negated(self, text: str) -> set[str]:
+        """Topics named only to be set aside: the word said just before "말고" ("인감 떼러 왔는데 신분증
+        말고": 신분증, not 인감; "노인일자리 신청서 말고": the form, not the service), or before "… 아닌데"
+        ("기초수급은 아닌데"), and not named again outside the aside."""
+        spaced = normalize(standardize_text(text))
+        aside = set().union(*(self.retriever.topics_named(n) for n in re.findall(_ASIDE, spaced)))
+        return aside - self.retriever.topics_named(re.sub(_ASIDE, " ", spaced)) if aside else set()
 
     def _names_service(self, text: str) -> bool:
         """The turn names a service (a question, not only confusion): a topic's title, keyword or
@@ -414,10 +450,11 @@ class Dialogue(Replies):
         # a named service asked about as a whole is in the domain too ("실버카 주는 사업이 있다던데예")
         subject = intents.asks_what(text) if rule is None and r.top is not None else None
         general = subject is not None and r.top.topic_id in self.retriever.topics_named(subject)
-        self._prefer_facet(r, facet, rule or ("general" if general else None))
+        self._prefer_facet(r, text, facet, rule or ("general" if general else None))
         self._prefer_whole_service(r, text)
         self._prefer_named(r, text)
         self._drop_negated(r, text)
+        self._prefer_applied_for(r, text, facet)
         if pending:
             chosen = self.kb.by_id[pending[0]] if yes_no and len(pending) == 1 else \
                 self._resolve_clarify(text, pending, r)
