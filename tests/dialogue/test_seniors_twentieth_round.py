@@ -33,6 +33,9 @@ def test_a_service_named_with_words_the_kb_never_says_is_still_not_answered(d, m
     ("신협 가믄 해 주나 새마을금고 가믄 해 주나", "apply"),
     ("공단에 전화하믄 되는 기가 여서 하는 기가", "apply"),
     ("요 기계서 나와요 아니면 창구로 가야 돼요", "apply"),
+    # a place said with the act
+    ("대상포진 주사 보건소서 맞는교 병원서 맞는교", "apply"),
+    ("건강검진은 아무 병원 가서 해도 되나요", "apply"),
     # the steps in order, how a thing is done
     ("신청하는 순서가 어떻게 되나요", "apply"),
     ("이 화면 우예 누르는교", "apply"),
