@@ -176,7 +176,8 @@ def run(args) -> dict:
                           ("seniors_blind12", "seniors_services12"), ("seniors_blind13", "seniors_services13"),
                           ("seniors_blind14", "seniors_services14"), ("seniors_blind15", "seniors_services15"),
                           ("seniors_blind16", "seniors_services16"), ("seniors_blind17", "seniors_services17"),
-                          ("seniors_blind18", "seniors_services18"), ("seniors_blind19", "seniors_services19")):
+                          ("seniors_blind18", "seniors_services18"), ("seniors_blind19", "seniors_services19"),
+                          ("seniors_blind20", "seniors_services20")):
         if (DATA / "dialogue" / f"{labels}.tsv").is_file():
             seniors.append((DATA / "dialogue" / f"{blind}.tsv", DATA / "dialogue" / f"{labels}.tsv"))
     if args.seniors:
