@@ -96,3 +96,27 @@ def test_the_new_topic_names_its_source_and_date_and_speaks_briefly(d):
     assert t.source.startswith("https://") and t.as_of >= dt.date(2026, 12, 1), (t.source, t.as_of)
     assert "등기소" in t.answer and "취득세" in t.answer
     assert len(for_ear(t.answer)) <= MAX_SPOKEN_CHARS, for_ear(t.answer)
+
+
+# After blind20's one score: every sentence below is new.
+
+@pytest.mark.parametrize("text", ["밭 매러 간 할멈이 해가 다 졌는데 아직 안 와요",
+                                  "장에 간 아들이 날이 어두워졌는디 안 오네"])
+def test_family_not_back_after_dark_is_a_crisis(mod, text):
+    assert mod.check(text).label == "crisis", text
+
+
+@pytest.mark.parametrize("text", ["영감이 병원에 안 와도 된대요 해가 지면 문 닫나요",
+                                  "아들이 오늘은 안 와요 저녁에 전화한대요"])
+def test_someone_not_coming_in_other_words_is_not_a_crisis(mod, text):
+    assert mod.check(text).label == "allow", text
+
+
+@pytest.mark.parametrize("text,kind,intent", [
+    ("여가 무신 마을이우꽈 길 잃어뿟수다", "crisis", "lost"),
+    ("그럼 잘 있거레이 또 오꾸마", "smalltalk", "goodbye"),
+    ("아이고 수고가 많으십니다", "smalltalk", "greeting"),
+])
+def test_a_lost_senior_a_parting_and_a_greeting_in_dialect(d, mod, text, kind, intent):
+    r = ask(d, mod, text, confirm=False)
+    assert (r.kind, r.intent) == (kind, intent), (text, r.kind, r.intent)
