@@ -47,6 +47,8 @@ def test_a_service_named_with_words_the_kb_never_says_is_still_not_answered(d, m
     # and what stays as it was
     ("기계로 떼믄 수수료가 얼마예요", "amount"),
     ("그거 공짜예요", "amount"),
+    # a fee "같은 거 내야" is paid, not a paper handed in (after blind20's score)
+    ("복지관 다닐라믄 회비 같은 거 내야 되는교", "amount"),
 ])
 def test_the_aspect_asked(text, facet):
     assert intents.detect_facet(text) == facet, (text, intents.detect_facet(text))
