@@ -34,12 +34,12 @@ from nodes.moderation.dialect import standardize_text
 
 # Offered on the greeting and out-of-domain replies when present in the KB (param suggest_topics overrides).
 DEFAULT_SUGGEST = ("basic_pension", "senior_jobs", "dementia_center", "long_term_care", "flu_vaccine")
-# crisis categories the classifier alone has given a lost senior's words (the lost reply calls staff too)
 # a word set aside: "신분증 말고", "기초수급은 아닌데" (Dialogue._negated)
 _ASIDE = r"[가-힣0-9]*?(?:은|는|이|가)? ?(?:말고|빼고|말구|아니고|아닌데|아닌디|아니지만|아니어도|아니라도)"
 # a paper to bring ("등본 떼 와야", "증명서도 있어야", "주민증만 있으믄") and the end of a clause before it
 _BRING = re.compile(r"^(떼와|떼가|떼어와|떼어가|떼야|가져|가지고|갖고|챙겨|있어야|있으면|있으믄|있음|필요)")
 _CLAUSE_END = re.compile(r"(면|믄|서|고|데|디|까|려|라|요|때)$")
+# crisis categories the classifier alone has given a lost senior's words (the lost reply calls staff too)
 _LOST_LOOKALIKES = {"crime", "family_violence", "elder_abuse", "financial_abuse"}
 KINDS = ("answer", "clarify", "ood", "escalate", "crisis", "abuse", "smalltalk")
 
