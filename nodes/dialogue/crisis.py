@@ -126,8 +126,8 @@ _CONFUSED = re.compile(
     r"|(오늘|지금)(이|은|가|는)?(무슨|몇)요일|^(지금|오늘|시방|인자)?(이|은|가|는)?(올해|금년)(가|이|는|은)?(몇년|몇년도|무슨해)[가-힣]{0,4}$"
     r"|(아침|낮|저녁|밤|오전|오후)(이여|이야|이에요|예요|이가|인가|이고|이냐|이유|인교|인지|이요)?(아니면|아이면|아님)?"
     r"(아침|낮|저녁|밤|오전|오후)(이여|이야|이에요|예요|이가|인가|이고|이냐|이유|인교|이지|인지|이요)"
-    # which place this is, asked outright in dialect ("여기가 무신 동이우꽈"; with no service named)
-    r"|^(여기|여|여가)(가|는|이)?(무슨|무신|무순|뭔)(동|동네|마을|면|읍)(이|인|이우|이유|이여|이고|이가|이요|이에요|입니까|이꽈|이우꽈)"
+    # which place this is, asked outright ("여기가 무신 동이우꽈": the dialect map reads 무신 as 무슨)
+    r"|^(여기|여|여가)(가|는|이)?(무슨|뭔)(동|동네|마을|면|읍)(이|인|이우|이유|이여|이고|이가|이요|이에요|입니까|이꽈|이우꽈)"
     # the way not known ("길을 몰르쿠다"; with no service named, a person, not a map, helps)
     r"|길(을|도|을잘|도잘|을통|을하나도)?(몰르|모르겠|모르것|모르겄|몰라|몰러|모리겠|모르쿠|몰라서|모르네|모른다|모르는데|모르는디)"
     # the year asked the other way round ("몇 년이여 시방이"); where here is, asked in any ending after a

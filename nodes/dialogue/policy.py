@@ -34,7 +34,7 @@ from nodes.moderation.dialect import standardize_text
 
 # Offered on the greeting and out-of-domain replies when present in the KB (param suggest_topics overrides).
 DEFAULT_SUGGEST = ("basic_pension", "senior_jobs", "dementia_center", "long_term_care", "flu_vaccine")
-# a word set aside: "신분증 말고", "기초수급은 아닌데" (Dialogue._negated)
+# a word set aside: "신분증 말고", "기초수급은 아닌데" (Dialogue._asides)
 _ASIDE = r"[가-힣0-9]*?(?:은|는|이|가)? ?(?:말고|빼고|말구|아니고|아닌데|아닌디|아니지만|아니어도|아니라도)"
 # a paper to bring ("등본 떼 와야", "증명서도 있어야", "주민증만 있으믄") and the end of a clause before it
 _BRING = re.compile(r"^(떼와|떼가|떼어와|떼어가|떼야|가져|가지고|갖고|챙겨|있어야|있으면|있으믄|있음|필요)")
@@ -243,7 +243,7 @@ class Dialogue(Replies):
             # the one service named outright, close behind a topic the turn never names ("기초 연금 돈
             # 들어오는 날이 며칠이고": 기초연금, not the topic on combining it with the national pension),
             # in words the KB mostly says ("국민연금 주식 투자 수익률" is not a question on the pension paid)
-            named = self._named(text, colloquial=False) - {STAFF_TOPIC} - self._negated(text)
+            named = self._named(text, colloquial=False) - {STAFF_TOPIC} - self._asides(text)[0]
             if len(named) == 1:
                 self._promote(r, named, 0.6)
         if ((not r.in_domain or r.near) and r.named and rule and not r.unsupported and r.top is not None
@@ -303,11 +303,11 @@ class Dialogue(Replies):
         about: the next candidate takes its place."""
         if r.top is None or len(r.candidates) < 2 or not r.in_domain or r.candidates[1].topic_id == STAFF_TOPIC:
             return   # (a call for staff is an action, never the service asked about in place of another)
-        if r.top.topic_id not in self._negated(text):
+        negated, rest = self._asides(text)
+        if r.top.topic_id not in negated:
             return
-        rest = re.sub(_ASIDE, " ", normalize(standardize_text(text)))
         r.candidates[0], r.candidates[1] = r.candidates[1], r.candidates[0]
-        r.tie, r.named = False, r.candidates[0].topic_id in self.retriever.topics_named(rest)
+        r.tie, r.named = False, r.candidates[0].topic_id in rest
 
     def _prefer_applied_for(self, r, text: str, facet: str | None) -> None:
         """A paper named as a thing to bring is not the service asked about: "주택연금 들라믄 등기부등본
@@ -331,13 +331,14 @@ class Dialogue(Replies):
         if r.top.topic_id in brought:
             self._promote(r, self._named(text) - brought - {STAFF_TOPIC}, 0.3)
 
-    def _negated(self, text: str) -> set[str]:
-        """Topics named only to be set aside: the word said just before "말고" ("인감 떼러 왔는데 신분증
-        말고": 신분증, not 인감; "노인일자리 신청서 말고": the form, not the service), or before "… 아닌데"
-        ("기초수급은 아닌데"), and not named again outside the aside."""
+    def _asides(self, text: str) -> tuple[set[str], set[str]]:
+        """(topics named only to be set aside, topics named outside the asides). An aside is the word said
+        just before "말고" ("인감 떼러 왔는데 신분증 말고": 신분증, not 인감; "노인일자리 신청서 말고": the
+        form, not the service), or before "… 아닌데" ("기초수급은 아닌데")."""
         spaced = normalize(standardize_text(text))
         aside = set().union(*(self.retriever.topics_named(n) for n in re.findall(_ASIDE, spaced)))
-        return aside - self.retriever.topics_named(re.sub(_ASIDE, " ", spaced)) if aside else set()
+        rest = self.retriever.topics_named(re.sub(_ASIDE, " ", spaced))
+        return aside - rest, rest
 
     def _names_service(self, text: str) -> bool:
         """The turn names a service (a question, not only confusion): a topic's title, keyword or
